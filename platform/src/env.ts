@@ -1,0 +1,30 @@
+import type { RateLimiter } from './rate-limit/rate-limiter-object';
+import type { RealtimeAgent } from './agents/realtime-agent-object';
+
+/** Bindings, vars and secrets of the platform Worker (wrangler.platform.toml). */
+export interface Env {
+  DB: D1Database;
+  KV_SESSIONS: KVNamespace;
+  KV_RATE_LIMITS: KVNamespace;
+  KV_MEETING_STATE: KVNamespace;
+  KV_CACHE: KVNamespace;
+  R2_BRANDING: R2Bucket;
+  R2_RECORDINGS: R2Bucket;
+  R2_EXPORTS: R2Bucket;
+  REALTIME_AGENT: DurableObjectNamespace<RealtimeAgent>;
+  RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
+
+  ENVIRONMENT?: string;
+  RTK_API_BASE: string;
+  ALLOW_ORG_SIGNUP?: string;
+  PHONE_HOME_URL?: string;
+
+  JWT_SECRET: string;
+  ACCOUNT_ID?: string;
+  RTK_APP_ID?: string;
+  RTK_API_TOKEN?: string;
+  SENTRY_DSN_VENDOR?: string;
+  SENTRY_DSN_CUSTOMER?: string;
+  SENTRY_RELEASE?: string;
+  DEPLOYMENT_ID?: string;
+}

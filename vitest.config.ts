@@ -1,0 +1,31 @@
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+const platformMigrations = await readD1Migrations('migrations/platform');
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        // Worker code, run inside workerd with real D1/KV/R2/DO from wrangler.platform.toml.
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: './wrangler.platform.toml' },
+            miniflare: {
+              bindings: {
+                JWT_SECRET: 'test-jwt-secret-0123456789abcdef0123456789abcdef',
+                ENVIRONMENT: 'test',
+                TEST_MIGRATIONS: platformMigrations,
+              },
+            },
+          }),
+        ],
+        test: {
+          name: 'platform',
+          include: ['platform/src/**/*.test.ts', 'shared/src/**/*.test.ts'],
+          setupFiles: ['platform/test/apply-migrations.ts'],
+        },
+      },
+    ],
+  },
+});
