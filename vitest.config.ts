@@ -26,6 +26,16 @@ export default defineConfig({
           setupFiles: ['platform/test/apply-migrations.ts'],
         },
       },
+      {
+        // Dev tools that run in Node: the local cloud, scripts, their contract tests.
+        test: {
+          name: 'node',
+          environment: 'node',
+          include: ['scripts/**/*.test.{ts,mjs}', 'shared/src/**/*.node.test.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });
