@@ -25,6 +25,8 @@ export interface Env {
   RTK_API_TOKEN?: string;
   SENTRY_DSN_VENDOR?: string;
   SENTRY_DSN_CUSTOMER?: string;
+  /** "false" when the org switched vendor error reporting off. */
+  SENTRY_VENDOR_ENABLED?: string;
   SENTRY_RELEASE?: string;
   DEPLOYMENT_ID?: string;
 }

@@ -1,11 +1,10 @@
 import type { D1Migration } from 'cloudflare:test';
-import type { Env } from '../src/env';
+import type { Env as PlatformEnv } from '../src/env';
 
 declare global {
   namespace Cloudflare {
-    interface Env extends import('../src/env').Env {
+    interface Env extends PlatformEnv {
       TEST_MIGRATIONS: D1Migration[];
     }
   }
 }
-export type { Env };

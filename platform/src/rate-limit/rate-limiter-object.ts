@@ -30,6 +30,13 @@ export class RateLimiter extends DurableObject {
     return { allowed: true, remaining: limit - recent.length, retryAfterSeconds: 0 };
   }
 
+  /** Gives back one hit, e.g. after a successful login, so only failures count towards the limit. */
+  async release(): Promise<void> {
+    const stored = (await this.ctx.storage.get<number[]>('hits')) ?? [];
+    stored.pop();
+    await this.ctx.storage.put('hits', stored);
+  }
+
   /** Frees storage once the window has passed with no new hits. */
   override async alarm(): Promise<void> {
     await this.ctx.storage.deleteAll();

@@ -1,0 +1,58 @@
+import { Scalar } from '@scalar/hono-api-reference';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { authRoutes } from './auth/routes';
+import { handleError } from './http/error-handler';
+import { envelope } from './http/errors';
+import { jsonBodyLimit, requireJsonBody } from './http/json-body';
+import { createRouter } from './http/router';
+import { orgRoutes } from './org/routes';
+import { userRoutes } from './users/routes';
+
+/** Routes that take multipart uploads: they apply their own (larger) body limit. */
+const UPLOAD_PATHS = new Set(['/api/org/branding']);
+
+export function createApp() {
+  const app = createRouter();
+
+  app.use('*', requestId({ headerName: 'X-Request-Id' }));
+  app.use(
+    '*',
+    secureHeaders({
+      crossOriginOpenerPolicy: 'same-origin',
+      referrerPolicy: 'no-referrer',
+      xFrameOptions: 'DENY',
+    }),
+  );
+  app.use('/api/*', async (c, next) => {
+    if (UPLOAD_PATHS.has(c.req.path)) return next();
+    return jsonBodyLimit(c, async () => {
+      await requireJsonBody(c, next);
+    });
+  });
+
+  app.get('/api/health', (c) => c.json({ ok: true }));
+  app.route('/', authRoutes);
+  app.route('/', userRoutes);
+  app.route('/', orgRoutes);
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+    description: 'The access token from /api/auth/login, /register or /refresh (15 minutes).',
+  });
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: {
+      title: 'Castio platform API',
+      version: '0.1.0',
+      description: 'Meetings, users and organisation settings of a Castio deployment. Errors use one envelope: `{ "error": { "code", "message", "details"? } }`.',
+    },
+  });
+  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Castio API reference' }));
+
+  app.notFound((c) => c.json(envelope('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
+  app.onError(handleError);
+  return app;
+}

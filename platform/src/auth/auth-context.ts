@@ -1,0 +1,10 @@
+import type { UserRole } from '../rbac/policy';
+
+/** Who is calling, as loaded from D1 on every request (so deactivation and role changes apply at once). */
+export interface AuthContext {
+  userId: string;
+  orgId: string;
+  role: UserRole;
+  email: string;
+  name: string;
+}

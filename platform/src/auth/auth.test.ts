@@ -1,0 +1,131 @@
+import { env } from 'cloudflare:test';
+import { describe, expect, it } from 'vitest';
+import { call, expectError, json, PASSWORD, refreshCookieOf, toSession } from '../../test/helpers';
+
+const singleOrg = { env: { ...env, ALLOW_ORG_SIGNUP: 'false' } };
+
+describe('first registration and org policy', () => {
+  it('creates the org and its owner on an empty deployment, then never a second org', async () => {
+    const first = await call('POST', '/api/auth/register', {
+      ...singleOrg,
+      body: { email: 'Founder@Acme.example', password: PASSWORD, name: 'Founder', orgName: 'Acme', orgSlug: 'acme' },
+    });
+    expect(first.status).toBe(201);
+    const session = await toSession(first);
+    expect(session.user).toMatchObject({ email: 'founder@acme.example', role: 'owner' });
+    expect(session.org).toMatchObject({ name: 'Acme', slug: 'acme' });
+    expect(JSON.stringify(session)).not.toContain('refresh');
+
+    const cookie = first.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^__Host-castio_rt=[A-Za-z0-9_-]{43};/);
+    for (const attribute of ['HttpOnly', 'Secure', 'SameSite=Strict', 'Path=/']) expect(cookie).toContain(attribute);
+    expect(cookie).not.toMatch(/Domain=/i);
+
+    const secondOrg = await call('POST', '/api/auth/register', {
+      ...singleOrg,
+      body: { email: 'other@else.example', password: PASSWORD, name: 'Other', orgName: 'Else', orgSlug: 'else' },
+    });
+    await expectError(secondOrg, 403, 'forbidden');
+    const count = await env.DB.prepare('SELECT COUNT(*) AS n FROM organizations').first<{ n: number }>();
+    expect(count?.n).toBe(1);
+  });
+
+  it('refuses self sign-up into an invite-only org (the default) and allows it once the org opens up', async () => {
+    const body = { email: 'walkin@acme.example', password: PASSWORD, name: 'Walk In' };
+    await expectError(await call('POST', '/api/auth/register', { ...singleOrg, body }), 403, 'invite_required');
+
+    const owner = await toSession(
+      await call('POST', '/api/auth/login', { ...singleOrg, body: { email: 'founder@acme.example', password: PASSWORD } }),
+    );
+    const opened = await call('PATCH', '/api/org/settings', { ...singleOrg, token: owner.token, body: { inviteOnlyRegistration: false } });
+    expect(opened.status).toBe(200);
+    const member = await toSession(await call('POST', '/api/auth/register', { ...singleOrg, body }));
+    expect(member.user.role).toBe('member');
+    await expectError(await call('POST', '/api/auth/register', { ...singleOrg, body }), 409, 'email_taken');
+  });
+});
+
+describe('login', () => {
+  it('answers identically for an unknown user and a wrong password', async () => {
+    const unknown = await call('POST', '/api/auth/login', { ...singleOrg, body: { email: 'nobody@acme.example', password: PASSWORD } });
+    const wrong = await call('POST', '/api/auth/login', { ...singleOrg, body: { email: 'founder@acme.example', password: 'wrong password!' } });
+    expect(unknown.status).toBe(401);
+    expect(wrong.status).toBe(401);
+    expect(await unknown.json()).toEqual(await wrong.json());
+  });
+
+  it('limits attempts per account with 429 and Retry-After, counted consistently under concurrency', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 12 }, () =>
+        call('POST', '/api/auth/login', { ...singleOrg, body: { email: 'target@acme.example', password: 'guess guess guess' } }),
+      ),
+    );
+    const statuses = attempts.map((response) => response.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(7);
+    const limited = attempts.find((response) => response.status === 429)!;
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    await expectError(limited, 429, 'rate_limited');
+  });
+
+  it('returns the user and a working access token', async () => {
+    const response = await call('POST', '/api/auth/login', { ...singleOrg, body: { email: 'FOUNDER@acme.example', password: PASSWORD } });
+    const session = await toSession(response);
+    const me = await json(await call('GET', '/api/auth/me', { ...singleOrg, token: session.token }));
+    expect(me.user).toMatchObject({ email: 'founder@acme.example', role: 'owner' });
+    expect(me.user.lastLoginAt).toBeTruthy();
+  });
+});
+
+describe('refresh tokens', () => {
+  const signIn = async () =>
+    toSession(await call('POST', '/api/auth/login', { ...singleOrg, body: { email: 'founder@acme.example', password: PASSWORD } }));
+
+  it('rotates on every use: the new cookie works, the old one does not', async () => {
+    const session = await signIn();
+    const refreshed = await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: session.cookie });
+    expect(refreshed.status).toBe(200);
+    const next = refreshCookieOf(refreshed);
+    expect(next).not.toBe(session.cookie);
+    const body = await json(refreshed);
+    expect((await call('GET', '/api/auth/me', { ...singleOrg, token: body.accessToken })).status).toBe(200);
+    expect((await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: next })).status).toBe(200);
+  });
+
+  it('lets exactly one of 10 concurrent refreshes win', async () => {
+    const session = await signIn();
+    const results = await Promise.all(
+      Array.from({ length: 10 }, () => call('POST', '/api/auth/refresh', { ...singleOrg, cookie: session.cookie })),
+    );
+    expect(results.filter((response) => response.status === 200)).toHaveLength(1);
+    expect(results.filter((response) => response.status === 409)).toHaveLength(9);
+  });
+
+  it('revokes the whole family when a rotated token comes back after the grace period', async () => {
+    const session = await signIn();
+    const child = refreshCookieOf(await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: session.cookie }));
+    // Age the rotation past the 10 s grace window.
+    await env.DB.prepare("UPDATE refresh_tokens SET revoked_at = '2020-01-01T00:00:00.000Z' WHERE replaced_by IS NOT NULL AND revoked_at > '2021'").run();
+    await expectError(await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: session.cookie }), 401, 'invalid_refresh_token');
+    await expectError(await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: child }), 401, 'invalid_refresh_token');
+    const events = await env.DB.prepare("SELECT COUNT(*) AS n FROM security_events WHERE event_type = 'refresh_token_reused'").first<{ n: number }>();
+    expect(events?.n).toBeGreaterThanOrEqual(1);
+  });
+
+  it('refuses a missing, garbage or logged-out cookie', async () => {
+    await expectError(await call('POST', '/api/auth/refresh', singleOrg), 401, 'invalid_refresh_token');
+    await expectError(await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: '__Host-castio_rt=nonsense' }), 401);
+    const session = await signIn();
+    const logout = await call('POST', '/api/auth/logout', { ...singleOrg, cookie: session.cookie });
+    expect(logout.status).toBe(204);
+    expect(logout.headers.get('set-cookie')).toMatch(/__Host-castio_rt=;.*Max-Age=0/);
+    await expectError(await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: session.cookie }), 401);
+  });
+
+  it('logout everywhere ends every session of the user', async () => {
+    const [first, second] = [await signIn(), await signIn()];
+    const response = await call('POST', '/api/auth/logout?everywhere=true', { ...singleOrg, token: first.token, cookie: first.cookie });
+    expect(response.status).toBe(204);
+    await expectError(await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: second.cookie }), 401);
+  });
+});

@@ -1,0 +1,196 @@
+import { sha256Hex } from '../../../shared/src/encoding';
+import { newId } from '../../../shared/src/ids';
+import { isoNow } from '../../../shared/src/time';
+import type { Env } from '../env';
+import { ApiError, conflict, forbidden, notFound } from '../http/errors';
+import { findOrgById, findOrgBySlug, findSoleOrg, insertOrgStatements, toOrgSummary, type OrgRow } from '../org/queries';
+import { findOrgPolicy } from '../org/settings-queries';
+import type { UserRole } from '../rbac/policy';
+import { clientIp, enforceRateLimit, releaseRateLimit } from '../rate-limit/limits';
+import { findUserByEmail, findUserById, insertUserStatement, toUser, type UserRow } from '../users/queries';
+import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from './access-token';
+import type { LoginBody, RegisterBody } from './schemas';
+import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
+import {
+  familyOfToken,
+  revokeAllForUserStatement,
+  revokeFamily,
+  rotateRefreshToken,
+  startRefreshFamily,
+  type IssuedRefreshToken,
+} from './refresh-tokens';
+import { securityEventStatement } from './security-events';
+
+export interface SignedIn {
+  session: {
+    accessToken: string;
+    tokenType: 'Bearer';
+    expiresIn: number;
+    user: ReturnType<typeof toUser>;
+    org: ReturnType<typeof toOrgSummary>;
+  };
+  refresh: IssuedRefreshToken;
+}
+
+const invalidCredentials = () => new ApiError(401, 'invalid_credentials', 'The email or password is incorrect.');
+const invalidRefresh = () =>
+  new ApiError(401, 'invalid_refresh_token', 'Your session has ended. Sign in again.');
+
+async function signIn(env: Env, user: UserRow, org: OrgRow): Promise<SignedIn> {
+  const accessToken = await issueAccessToken(env.JWT_SECRET, { userId: user.id, orgId: org.id, role: user.role });
+  const refresh = await startRefreshFamily(env.DB, { id: user.id, orgId: org.id });
+  return {
+    session: { accessToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS, user: toUser(user), org: toOrgSummary(org) },
+    refresh,
+  };
+}
+
+/**
+ * Sign-up (seed §4.3). The first registration on an empty deployment creates the org and its owner. After
+ * that, people join an existing org by invitation, or freely where the org allows open registration. A new
+ * org is created only where the deployment allows org sign-up, never silently.
+ */
+export async function register(env: Env, body: RegisterBody, headers: Headers): Promise<SignedIn> {
+  await enforceRateLimit(env, 'registerPerIp', clientIp(headers));
+  if (body.inviteToken) return registerWithInvite(env, body, body.inviteToken);
+
+  const soleOrg = await findSoleOrg(env.DB);
+  const anyOrg = soleOrg ?? (await env.DB.prepare('SELECT id FROM organizations LIMIT 1').first());
+  if (!anyOrg) return createOrgWithOwner(env, body, true);
+
+  if (body.orgName) {
+    if (env.ALLOW_ORG_SIGNUP !== 'true') {
+      throw forbidden('This deployment does not allow creating another organisation. Ask an admin for an invitation.');
+    }
+    return createOrgWithOwner(env, body, false);
+  }
+  const org = body.orgSlug ? await findOrgBySlug(env.DB, body.orgSlug) : soleOrg;
+  if (!org) throw notFound('The organisation');
+  const policy = await findOrgPolicy(env.DB, org.id);
+  if (policy.inviteOnlyRegistration) {
+    throw new ApiError(403, 'invite_required', 'This organisation is invite-only. Ask an admin for an invitation link.');
+  }
+  return createMember(env, org, body, 'member');
+}
+
+async function createOrgWithOwner(env: Env, body: RegisterBody, onlyIfFirst: boolean): Promise<SignedIn> {
+  if (!body.orgName || !body.orgSlug) {
+    throw new ApiError(400, 'validation_failed', 'Name your organisation: orgName and orgSlug are required.', [
+      ...(body.orgName ? [] : [{ path: 'orgName', message: 'Required.' }]),
+      ...(body.orgSlug ? [] : [{ path: 'orgSlug', message: 'Required.' }]),
+    ]);
+  }
+  if (await findOrgBySlug(env.DB, body.orgSlug)) throw conflict('slug_taken', 'That organisation address is taken.');
+  const orgId = newId();
+  const user = { id: newId(), orgId, email: body.email, name: body.name, passwordHash: await hashPassword(body.password), role: 'owner' as const };
+  const [insertOrg, insertSettings] = insertOrgStatements(
+    env.DB,
+    { id: orgId, name: body.orgName, slug: body.orgSlug, ownerId: user.id, rtkAppId: env.RTK_APP_ID ?? null },
+    onlyIfFirst,
+  );
+  try {
+    await env.DB.batch([insertOrg!, insertSettings!, insertUserStatement(env.DB, user)]);
+  } catch (error) {
+    // The conditional org insert wrote nothing (another first sign-up won), so the user insert broke its FK.
+    if (onlyIfFirst && !(await findOrgById(env.DB, orgId))) {
+      throw conflict('org_exists', 'This deployment already has an organisation. Ask its admin for an invitation.');
+    }
+    if (/UNIQUE/.test(String(error))) throw conflict('slug_taken', 'That organisation address is taken.');
+    throw error;
+  }
+  return signIn(env, (await findUserById(env.DB, orgId, user.id))!, (await findOrgById(env.DB, orgId))!);
+}
+
+async function createMember(env: Env, org: OrgRow, body: RegisterBody, role: UserRole, extra: D1PreparedStatement[] = []) {
+  if (await findUserByEmail(env.DB, org.id, body.email)) {
+    throw conflict('email_taken', 'An account with this email already exists. Sign in instead.');
+  }
+  const user = { id: newId(), orgId: org.id, email: body.email, name: body.name, passwordHash: await hashPassword(body.password), role };
+  try {
+    await env.DB.batch([...extra, insertUserStatement(env.DB, user)]);
+  } catch (error) {
+    if (/UNIQUE/.test(String(error))) throw conflict('email_taken', 'An account with this email already exists. Sign in instead.');
+    throw error;
+  }
+  return signIn(env, (await findUserById(env.DB, org.id, user.id))!, org);
+}
+
+async function registerWithInvite(env: Env, body: RegisterBody, token: string): Promise<SignedIn> {
+  const invite = await env.DB.prepare(
+    `SELECT * FROM org_invites WHERE token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?`,
+  )
+    .bind(await sha256Hex(token), isoNow())
+    .first<{ id: string; org_id: string; email: string; role: UserRole }>();
+  if (!invite || invite.email !== body.email) {
+    throw new ApiError(400, 'invalid_invite', 'This invitation is not valid for this email, or it has expired. Ask for a new one.');
+  }
+  const org = (await findOrgById(env.DB, invite.org_id))!;
+  // Claiming the invite in the same batch as the user insert: a second use fails the whole batch.
+  const claim = env.DB.prepare(
+    `UPDATE org_invites SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL`,
+  ).bind(isoNow(), invite.id);
+  const signedIn = await createMember(env, org, body, invite.role, [claim]);
+  await env.DB.prepare('UPDATE org_invites SET accepted_user_id = ? WHERE id = ?').bind(signedIn.session.user.id, invite.id).run();
+  return signedIn;
+}
+
+/** Login answers exactly the same for "no such user" and "wrong password", and costs the same time. */
+export async function login(env: Env, body: LoginBody, headers: Headers): Promise<SignedIn> {
+  await enforceRateLimit(env, 'loginPerIp', clientIp(headers));
+  const account = `${body.orgSlug ?? '*'}:${body.email}`;
+  await enforceRateLimit(env, 'loginPerAccount', account);
+  const org = body.orgSlug ? await findOrgBySlug(env.DB, body.orgSlug) : await findSoleOrg(env.DB);
+  const user = org ? await findUserByEmail(env.DB, org.id, body.email) : null;
+  if (!org || !user || !user.password_hash || user.is_active !== 1) {
+    await burnPasswordCheck(body.password);
+    throw invalidCredentials();
+  }
+  const check = await verifyPassword(body.password, user.password_hash);
+  if (!check.valid) throw invalidCredentials();
+  await releaseRateLimit(env, 'loginPerAccount', account);
+  const updates = [env.DB.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').bind(isoNow(), user.id)];
+  if (check.needsRehash) {
+    updates.push(env.DB.prepare('UPDATE users SET password_hash = ? WHERE id = ?').bind(await hashPassword(body.password), user.id));
+    updates.push(securityEventStatement(env.DB, { orgId: org.id, userId: user.id, type: 'password_rehashed' }));
+  }
+  await env.DB.batch(updates);
+  return signIn(env, { ...user, last_login_at: isoNow() }, org);
+}
+
+export async function refresh(env: Env, token: string | undefined): Promise<SignedIn> {
+  if (!token) throw invalidRefresh();
+  const result = await rotateRefreshToken(env.DB, token);
+  if (result.outcome === 'in_progress') {
+    throw conflict('refresh_in_progress', 'This session was just refreshed by another tab. Retry with the newest session.');
+  }
+  if (result.outcome === 'reused') {
+    await securityEventStatement(env.DB, { orgId: result.orgId, userId: result.userId, type: 'refresh_token_reused' }).run();
+    throw invalidRefresh();
+  }
+  if (result.outcome === 'invalid') throw invalidRefresh();
+  const user = await findUserById(env.DB, result.orgId, result.userId);
+  const org = await findOrgById(env.DB, result.orgId);
+  if (!user || user.is_active !== 1 || !org) {
+    await revokeFamily(env.DB, result.next.familyId);
+    throw invalidRefresh();
+  }
+  const accessToken = await issueAccessToken(env.JWT_SECRET, { userId: user.id, orgId: org.id, role: user.role });
+  return {
+    session: { accessToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS, user: toUser(user), org: toOrgSummary(org) },
+    refresh: result.next,
+  };
+}
+
+/** Ends this browser's session; with `everywhere`, every session of the signed-in user. */
+export async function logout(env: Env, token: string | undefined, everywhereForUserId?: string): Promise<void> {
+  if (everywhereForUserId) await revokeAllForUserStatement(env.DB, everywhereForUserId).run();
+  if (!token) return;
+  const familyId = await familyOfToken(env.DB, token);
+  if (familyId) await revokeFamily(env.DB, familyId);
+}
+
+export async function currentUser(env: Env, orgId: string, userId: string) {
+  const [user, org] = await Promise.all([findUserById(env.DB, orgId, userId), findOrgById(env.DB, orgId)]);
+  if (!user || !org) throw notFound('The user');
+  return { user: toUser(user), org: toOrgSummary(org) };
+}

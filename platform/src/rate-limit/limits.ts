@@ -1,0 +1,28 @@
+import type { Env } from '../env';
+import { tooManyRequests } from '../http/errors';
+
+/** Abuse limits of seed §6.8, counted by the RateLimiter Durable Object (strongly consistent). */
+export const RATE_LIMITS = {
+  /** Failed attempts only: a successful sign-in gives its hit back. */
+  loginPerAccount: { limit: 5, windowSeconds: 60, message: 'Too many sign-in attempts for this account. Wait a minute and try again.' },
+  loginPerIp: { limit: 20, windowSeconds: 60, message: 'Too many sign-in attempts from your network. Wait a minute and try again.' },
+  registerPerIp: { limit: 3, windowSeconds: 3600, message: 'Too many sign-ups from your network. Try again in an hour.' },
+  refreshPerFamily: { limit: 30, windowSeconds: 60, message: 'Too many session refreshes. Wait a minute and try again.' },
+} as const;
+
+export type RateLimitName = keyof typeof RATE_LIMITS;
+
+/** Counts one hit for `subject` under the named limit; throws a 429 with Retry-After when it is used up. */
+export async function enforceRateLimit(env: Env, name: RateLimitName, subject: string): Promise<void> {
+  const rule = RATE_LIMITS[name];
+  const decision = await env.RATE_LIMITER.getByName(`${name}:${subject}`).hit(rule.limit, rule.windowSeconds);
+  if (!decision.allowed) throw tooManyRequests(decision.retryAfterSeconds, rule.message);
+}
+
+/** Returns a hit taken with enforceRateLimit (used when the attempt turned out legitimate). */
+export async function releaseRateLimit(env: Env, name: RateLimitName, subject: string): Promise<void> {
+  await env.RATE_LIMITER.getByName(`${name}:${subject}`).release();
+}
+
+/** The caller's IP as Cloudflare reports it. */
+export const clientIp = (headers: Headers) => headers.get('cf-connecting-ip') ?? 'unknown';

@@ -1,0 +1,90 @@
+import { env } from 'cloudflare:test';
+import { expect } from 'vitest';
+import { createApp } from '../src/app';
+import type { Env } from '../src/env';
+
+const app = createApp();
+
+/** The real bindings, with org sign-up allowed so one test file can hold several tenants. */
+export const multiOrgEnv: Env = { ...env, ALLOW_ORG_SIGNUP: 'true' };
+
+let ipCounter = 0;
+/** A distinct client IP per caller, so per-IP limits don't couple unrelated tests. */
+export const freshIp = () => `198.18.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  rawBody?: BodyInit;
+  headers?: Record<string, string>;
+  cookie?: string;
+  ip?: string;
+  env?: Env;
+}
+
+export async function call(method: string, path: string, options: CallOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { 'cf-connecting-ip': options.ip ?? freshIp(), ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.cookie) headers.cookie = options.cookie;
+  let body = options.rawBody;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  return app.request(path, { method, headers, body }, options.env ?? multiOrgEnv);
+}
+
+export async function json<T = any>(response: Response): Promise<T> {
+  return (await response.json()) as T;
+}
+
+/** Asserts the one error envelope and returns its code. */
+export async function expectError(response: Response, status: number, code?: string): Promise<any> {
+  const body = await json(response);
+  expect(response.status, JSON.stringify(body)).toBe(status);
+  expect(body).toHaveProperty('error.code');
+  expect(body).toHaveProperty('error.message');
+  if (code) expect(body.error.code).toBe(code);
+  return body.error;
+}
+
+export interface Session {
+  token: string;
+  cookie: string;
+  user: { id: string; email: string; role: string; name: string };
+  org: { id: string; slug: string; name: string };
+}
+
+export const refreshCookieOf = (response: Response) => {
+  const header = response.headers.get('set-cookie') ?? '';
+  const match = /__Host-castio_rt=([^;]*)/.exec(header);
+  return match ? `__Host-castio_rt=${match[1]}` : '';
+};
+
+export async function toSession(response: Response): Promise<Session> {
+  const body = await json(response);
+  expect(response.status, JSON.stringify(body)).toBeLessThan(300);
+  return { token: body.accessToken, cookie: refreshCookieOf(response), user: body.user, org: body.org };
+}
+
+let orgCounter = 0;
+export const PASSWORD = 'correct horse battery staple';
+
+/** Creates a fresh org with its owner through the public API. */
+export async function createOrg(label = 'org'): Promise<Session> {
+  const n = ++orgCounter;
+  const response = await call('POST', '/api/auth/register', {
+    body: { email: `owner${n}@${label}.example`, password: PASSWORD, name: `Owner ${label}`, orgName: `Org ${label} ${n}`, orgSlug: `${label}-${n}-${Date.now().toString(36)}` },
+  });
+  return toSession(response);
+}
+
+/** Invites someone with a role and registers them through the invitation. */
+export async function addMember(owner: Session, role: 'admin' | 'host' | 'member', label = role): Promise<Session> {
+  const email = `${label}-${++orgCounter}@${owner.org.slug}.example`;
+  const invite = await json(await call('POST', '/api/users/invites', { token: owner.token, body: { email, role } }));
+  const response = await call('POST', '/api/auth/register', {
+    body: { email, password: PASSWORD, name: `${label} of ${owner.org.name}`, inviteToken: invite.token },
+  });
+  return toSession(response);
+}
