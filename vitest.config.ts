@@ -22,7 +22,8 @@ export default defineConfig({
         ],
         test: {
           name: 'platform',
-          include: ['platform/src/**/*.test.ts', 'shared/src/**/*.test.ts'],
+          include: ['platform/src/**/*.test.ts', 'platform/test/**/*.test.ts', 'shared/src/**/*.test.ts'],
+          exclude: ['**/*.node.test.ts', '**/node_modules/**'],
           setupFiles: ['platform/test/apply-migrations.ts'],
         },
       },

@@ -9,6 +9,8 @@ import { createRouter } from './http/router';
 import { orgRoutes } from './org/routes';
 import { userRoutes } from './users/routes';
 
+export const SCALAR_BUNDLE_PATH = '/vendor/scalar-api-reference.js';
+
 /** Routes that take multipart uploads: they apply their own (larger) body limit. */
 const UPLOAD_PATHS = new Set(['/api/org/branding']);
 
@@ -50,7 +52,8 @@ export function createApp() {
       description: 'Meetings, users and organisation settings of a Castio deployment. Errors use one envelope: `{ "error": { "code", "message", "details"? } }`.',
     },
   });
-  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Castio API reference' }));
+  // The reference UI is served from our own assets: nothing loads from a CDN at run time.
+  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Castio API reference', cdn: SCALAR_BUNDLE_PATH }));
 
   app.notFound((c) => c.json(envelope('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
   app.onError(handleError);

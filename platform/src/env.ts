@@ -12,6 +12,7 @@ export interface Env {
   R2_RECORDINGS: R2Bucket;
   R2_EXPORTS: R2Bucket;
   REALTIME_AGENT: DurableObjectNamespace<RealtimeAgent>;
+  ASSETS: Fetcher;
   RATE_LIMITER: DurableObjectNamespace<RateLimiter>;
 
   ENVIRONMENT?: string;

@@ -80,7 +80,7 @@ export async function createOrg(label = 'org'): Promise<Session> {
 }
 
 /** Invites someone with a role and registers them through the invitation. */
-export async function addMember(owner: Session, role: 'admin' | 'host' | 'member', label = role): Promise<Session> {
+export async function addMember(owner: Session, role: 'admin' | 'host' | 'member', label: string = role): Promise<Session> {
   const email = `${label}-${++orgCounter}@${owner.org.slug}.example`;
   const invite = await json(await call('POST', '/api/users/invites', { token: owner.token, body: { email, role } }));
   const response = await call('POST', '/api/auth/register', {

@@ -1,0 +1,38 @@
+import { call, json } from './helpers';
+
+export interface ApiOperation {
+  method: string;
+  /** OpenAPI path, e.g. /api/users/{userId} */
+  path: string;
+  access: string;
+  operation: any;
+}
+
+let cached: { document: any; operations: ApiOperation[] } | undefined;
+
+/** Every operation of the app's own OpenAPI document: the route list tests iterate over. */
+export async function apiOperations() {
+  if (!cached) {
+    const document = await json(await call('GET', '/api/openapi.json'));
+    const operations: ApiOperation[] = [];
+    for (const [path, item] of Object.entries<any>(document.paths)) {
+      for (const [method, operation] of Object.entries<any>(item)) {
+        operations.push({ method: method.toUpperCase(), path, access: operation['x-castio-access'], operation });
+      }
+    }
+    cached = { document, operations };
+  }
+  return cached;
+}
+
+/** Fills `{param}` placeholders from the given values (by parameter name). */
+export function fillPath(path: string, values: Record<string, string>) {
+  return path.replace(/\{(\w+)\}/g, (_, name: string) => values[name] ?? `00000000000000000000000000`);
+}
+
+/** The JSON request body schema of an operation, with a top-level `$ref` resolved. */
+export function jsonBodySchema(operation: any): any {
+  const schema = operation.requestBody?.content?.['application/json']?.schema;
+  if (!schema?.$ref) return schema;
+  return cached!.document.components.schemas[schema.$ref.split('/').pop()];
+}
