@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
 const config = join(root, 'wrangler.platform.toml');
-const persistTo = join(root, '.wrangler', 'state');
+const defaultPersistTo = join(root, '.wrangler', 'state');
 
 /** Dev secrets are random per checkout and kept beside the local state, never committed. */
 function devSecrets() {
@@ -19,7 +19,7 @@ function devSecrets() {
   return secrets;
 }
 
-export function applyPlatformMigrations() {
+export function applyPlatformMigrations(persistTo = defaultPersistTo) {
   const result = spawnSync(
     wrangler,
     ['d1', 'migrations', 'apply', 'DB', '--local', '-c', config, '--persist-to', persistTo],
@@ -32,9 +32,12 @@ export function applyPlatformMigrations() {
   }
 }
 
-/** Starts `wrangler dev` for the platform; resolves once it answers, with the child process. */
-export async function startPlatformDev({ port, vars = {} }) {
-  applyPlatformMigrations();
+/**
+ * Starts `wrangler dev` for the platform; resolves once it answers. `persistTo` picks the local D1/KV/R2
+ * state folder (benchmarks use a fresh one), `quiet` skips the banner.
+ */
+export async function startPlatformDev({ port, vars = {}, persistTo = defaultPersistTo, quiet = false }) {
+  applyPlatformMigrations(persistTo);
   const varArgs = Object.entries({ ...devSecrets(), ENVIRONMENT: 'development', ...vars }).flatMap(
     ([name, value]) => ['--var', `${name}:${value}`],
   );
@@ -47,7 +50,7 @@ export async function startPlatformDev({ port, vars = {} }) {
   child.stderr.on('data', (chunk) => process.stderr.write(chunk));
   const url = `http://127.0.0.1:${port}`;
   await waitUntilServing(`${url}/api/health`, child);
-  console.log(`Castio platform: ${url}  (API docs: ${url}/api/docs)`);
+  if (!quiet) console.log(`Castio platform: ${url}  (API docs: ${url}/api/docs)`);
   const stop = () => child.kill('SIGTERM');
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
