@@ -25,6 +25,7 @@ export default defineConfig({
           include: ['platform/src/**/*.test.ts', 'platform/test/**/*.test.ts', 'shared/src/**/*.test.ts'],
           exclude: ['**/*.node.test.ts', '**/node_modules/**'],
           setupFiles: ['platform/test/apply-migrations.ts'],
+          globalSetup: ['platform/test/global-setup.ts'],
         },
       },
       {

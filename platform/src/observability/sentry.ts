@@ -21,15 +21,20 @@ function endpointOf(dsn: string): string | null {
   return parsed ? getEnvelopeEndpointWithUrlEncodedAuth(parsed) : null;
 }
 
+/** The DSNs that receive events, and their envelope endpoints. */
+export function sentryDestinations(env: Env) {
+  const dsns = [env.SENTRY_VENDOR_ENABLED === 'false' ? undefined : env.SENTRY_DSN_VENDOR, env.SENTRY_DSN_CUSTOMER].filter(
+    (dsn): dsn is string => Boolean(dsn),
+  );
+  return { dsns, endpoints: dsns.map(endpointOf).filter((url): url is string => url !== null) };
+}
+
 /**
  * Sentry options (seed §3.2): the vendor DSN (unless the org turned it off) and the customer's own DSN both
  * receive every event; with neither set, the SDK stays disabled and errors only reach Workers logs.
  */
 export function sentryOptions(env: Env): CloudflareOptions {
-  const dsns = [env.SENTRY_VENDOR_ENABLED === 'false' ? undefined : env.SENTRY_DSN_VENDOR, env.SENTRY_DSN_CUSTOMER].filter(
-    (dsn): dsn is string => Boolean(dsn),
-  );
-  const endpoints = dsns.map(endpointOf).filter((url): url is string => url !== null);
+  const { dsns, endpoints } = sentryDestinations(env);
   return {
     dsn: dsns[0],
     enabled: endpoints.length > 0,
