@@ -15,7 +15,7 @@ async function runFailingWorker(overrides: Partial<Env>) {
     fetch() {
       throw new Error(`join ${attempt} failed for ada@example.com from 203.0.113.9 with Bearer eyJabc.eyJdef.sig`);
     },
-  } satisfies ExportedHandler<Env>);
+  } satisfies ExportedHandler<Env>) as ExportedHandler<Env>;
   const ctx = createExecutionContext();
   const request = new Request('https://castio.test/api/meetings/1/join?token=s3cret', {
     headers: { authorization: 'Bearer eyJabc.eyJdef.sig', 'cf-connecting-ip': '203.0.113.9' },
