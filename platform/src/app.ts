@@ -53,7 +53,7 @@ export function createApp() {
     },
   });
   // The reference UI is served from our own assets: nothing loads from a CDN at run time.
-  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Castio API reference', cdn: SCALAR_BUNDLE_PATH }));
+  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Castio API reference', cdn: SCALAR_BUNDLE_PATH, withDefaultFonts: false }));
 
   app.notFound((c) => c.json(envelope('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
   app.onError(handleError);

@@ -45,6 +45,21 @@ describe('first registration and org policy', () => {
   });
 });
 
+describe('registration limits', () => {
+  it('allows 3 sign-ups per IP per hour, then 429 with Retry-After', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      const response = await call('POST', '/api/auth/register', {
+        ...singleOrg, ip: '192.0.2.77', body: { email: `flood${i}@acme.example`, password: PASSWORD, name: 'Flood' },
+      });
+      statuses.push(response.status);
+      if (response.status === 429) expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(3000);
+    }
+    expect(statuses.slice(0, 3)).not.toContain(429);
+    expect(statuses[3]).toBe(429);
+  });
+});
+
 describe('login', () => {
   it('answers identically for an unknown user and a wrong password', async () => {
     const unknown = await call('POST', '/api/auth/login', { ...singleOrg, body: { email: 'nobody@acme.example', password: PASSWORD } });
