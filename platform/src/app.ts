@@ -49,11 +49,20 @@ export function createApp() {
     info: {
       title: 'Castio platform API',
       version: '0.1.0',
-      description: 'Meetings, users and organisation settings of a Castio deployment. Errors use one envelope: `{ "error": { "code", "message", "details"? } }`.',
+      description:
+        'Meetings, users and organisation settings of a Castio deployment. Errors use one envelope: `{ "error": { "code", "message", "details"? } }`.',
     },
   });
   // The reference UI is served from our own assets: nothing loads from a CDN at run time.
-  app.get('/api/docs', Scalar({ url: '/api/openapi.json', pageTitle: 'Castio API reference', cdn: SCALAR_BUNDLE_PATH, withDefaultFonts: false }));
+  app.get(
+    '/api/docs',
+    Scalar({
+      url: '/api/openapi.json',
+      pageTitle: 'Castio API reference',
+      cdn: SCALAR_BUNDLE_PATH,
+      withDefaultFonts: false,
+    }),
+  );
 
   app.notFound((c) => c.json(envelope('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
   app.onError(handleError);

@@ -23,8 +23,27 @@ const send = (route: ApiOperation, init: Parameters<typeof call>[2]) =>
   call(route.method, fillPath(route.path, paramValues), { token: owner.token, ...init });
 
 const HOSTILE_VALUES: unknown[] = [
-  null, true, 0, -1, 1e308, 'x'.repeat(10_000), '', ' ', '\u0000', 'a\u0000b', '\u202Eevil', '\u200B', '<script>alert(1)</script>',
-  "' OR 1=1 --", '../../etc/passwd', '\uD800', [], [1, 2], {}, { __proto__: { admin: true } }, { constructor: { prototype: {} } },
+  null,
+  true,
+  0,
+  -1,
+  1e308,
+  'x'.repeat(10_000),
+  '',
+  ' ',
+  '\u0000',
+  'a\u0000b',
+  '\u202Eevil',
+  '\u200B',
+  '<script>alert(1)</script>',
+  "' OR 1=1 --",
+  '../../etc/passwd',
+  '\uD800',
+  [],
+  [1, 2],
+  {},
+  { __proto__: { admin: true } },
+  { constructor: { prototype: {} } },
 ];
 
 describe('bad input on every JSON route', () => {
@@ -41,10 +60,21 @@ describe('bad input on every JSON route', () => {
 
   it('answers non-JSON content types with 415 and oversized bodies with 413', async () => {
     for (const route of jsonRoutes) {
-      await expectError(await send(route, { rawBody: '{}', headers: { 'content-type': 'text/plain' } }), 415, 'unsupported_media_type');
-      await expectError(await send(route, { rawBody: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }), 415);
+      await expectError(
+        await send(route, { rawBody: '{}', headers: { 'content-type': 'text/plain' } }),
+        415,
+        'unsupported_media_type',
+      );
+      await expectError(
+        await send(route, { rawBody: 'a=1', headers: { 'content-type': 'application/x-www-form-urlencoded' } }),
+        415,
+      );
       const huge = JSON.stringify({ name: 'x'.repeat(200_000) });
-      await expectError(await send(route, { rawBody: huge, headers: { 'content-type': 'application/json' } }), 413, 'payload_too_large');
+      await expectError(
+        await send(route, { rawBody: huge, headers: { 'content-type': 'application/json' } }),
+        413,
+        'payload_too_large',
+      );
     }
   });
 
@@ -67,11 +97,15 @@ describe('bad input on every JSON route', () => {
       for (const property of properties) {
         for (const value of HOSTILE_VALUES) {
           const response = await send(route, { body: { [property]: value } });
-          if (response.status >= 500) failures.push(`${route.method} ${route.path} ${property}=${JSON.stringify(value)?.slice(0, 40)} → ${response.status}`);
+          if (response.status >= 500)
+            failures.push(
+              `${route.method} ${route.path} ${property}=${JSON.stringify(value)?.slice(0, 40)} → ${response.status}`,
+            );
           if (response.status >= 400) {
             const body = await json(response);
             if (!body?.error?.code) failures.push(`${route.method} ${route.path}: no error envelope`);
-            if (JSON.stringify(body).match(/at \w+ \(|SQLITE|D1_ERROR/)) failures.push(`${route.path}: leaks internals`);
+            if (JSON.stringify(body).match(/at \w+ \(|SQLITE|D1_ERROR/))
+              failures.push(`${route.path}: leaks internals`);
           }
         }
       }
@@ -83,7 +117,15 @@ describe('bad input on every JSON route', () => {
 
 describe('bad input in query strings and paths', () => {
   it('rejects invalid list parameters with 400', async () => {
-    for (const query of ['limit=abc', 'limit=0', 'limit=101', 'limit=-5', 'role=superuser', 'active=maybe', `q=${'x'.repeat(500)}`]) {
+    for (const query of [
+      'limit=abc',
+      'limit=0',
+      'limit=101',
+      'limit=-5',
+      'role=superuser',
+      'active=maybe',
+      `q=${'x'.repeat(500)}`,
+    ]) {
       await expectError(await call('GET', `/api/users?${query}`, { token: owner.token }), 400, 'validation_failed');
     }
   });
@@ -106,7 +148,8 @@ describe('bad input in query strings and paths', () => {
 
 describe('names', () => {
   it('refuses control and invisible characters, stores markup as plain text, normalises Unicode', async () => {
-    const rename = (name: string) => call('PATCH', `/api/users/${member.user.id}`, { token: member.token, body: { name } });
+    const rename = (name: string) =>
+      call('PATCH', `/api/users/${member.user.id}`, { token: member.token, body: { name } });
     for (const name of ['a\u0000b', 'bad\u200Bname', '\u202Eevil', 'line\nbreak', '   ']) {
       await expectError(await rename(name), 400, 'validation_failed');
     }

@@ -74,13 +74,23 @@ export const PASSWORD = 'correct horse battery staple';
 export async function createOrg(label = 'org'): Promise<Session> {
   const n = ++orgCounter;
   const response = await call('POST', '/api/auth/register', {
-    body: { email: `owner${n}@${label}.example`, password: PASSWORD, name: `Owner ${label}`, orgName: `Org ${label} ${n}`, orgSlug: `${label}-${n}-${Date.now().toString(36)}` },
+    body: {
+      email: `owner${n}@${label}.example`,
+      password: PASSWORD,
+      name: `Owner ${label}`,
+      orgName: `Org ${label} ${n}`,
+      orgSlug: `${label}-${n}-${Date.now().toString(36)}`,
+    },
   });
   return toSession(response);
 }
 
 /** Invites someone with a role and registers them through the invitation. */
-export async function addMember(owner: Session, role: 'admin' | 'host' | 'member', label: string = role): Promise<Session> {
+export async function addMember(
+  owner: Session,
+  role: 'admin' | 'host' | 'member',
+  label: string = role,
+): Promise<Session> {
   const email = `${label}-${++orgCounter}@${owner.org.slug}.example`;
   const invite = await json(await call('POST', '/api/users/invites', { token: owner.token, body: { email, role } }));
   const response = await call('POST', '/api/auth/register', {

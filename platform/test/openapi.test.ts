@@ -2,10 +2,22 @@ import { describe, expect, it } from 'vitest';
 import { call, json } from './helpers';
 
 const ISSUE_ROUTES = [
-  'POST /api/auth/register', 'POST /api/auth/login', 'POST /api/auth/refresh', 'POST /api/auth/logout', 'GET /api/auth/me',
-  'GET /api/users', 'GET /api/users/{userId}', 'PATCH /api/users/{userId}', 'DELETE /api/users/{userId}',
-  'POST /api/users/invites', 'GET /api/users/invites', 'DELETE /api/users/invites/{inviteId}',
-  'GET /api/org', 'GET /api/org/settings', 'PATCH /api/org/settings', 'POST /api/org/branding',
+  'POST /api/auth/register',
+  'POST /api/auth/login',
+  'POST /api/auth/refresh',
+  'POST /api/auth/logout',
+  'GET /api/auth/me',
+  'GET /api/users',
+  'GET /api/users/{userId}',
+  'PATCH /api/users/{userId}',
+  'DELETE /api/users/{userId}',
+  'POST /api/users/invites',
+  'GET /api/users/invites',
+  'DELETE /api/users/invites/{inviteId}',
+  'GET /api/org',
+  'GET /api/org/settings',
+  'PATCH /api/org/settings',
+  'POST /api/org/branding',
   'GET /api/org/branding/{orgId}/{fileName}',
 ];
 
@@ -27,7 +39,9 @@ describe('OpenAPI document', () => {
           expect(operation.requestBody, `${method} ${path} body`).toBeTruthy();
         }
         const error = operation.responses['400'] ?? operation.responses['401'];
-        expect(error?.content?.['application/json']?.schema?.$ref, `${method} ${path} error`).toBe('#/components/schemas/Error');
+        expect(error?.content?.['application/json']?.schema?.$ref, `${method} ${path} error`).toBe(
+          '#/components/schemas/Error',
+        );
       }
     }
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });

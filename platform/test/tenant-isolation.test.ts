@@ -19,7 +19,10 @@ async function tenant(label: string, canary = ''): Promise<Tenant> {
   await call('PATCH', `/api/users/${member.user.id}`, { token: member.token, body: { name: `Member ${canary}` } });
   await call('PATCH', '/api/org/settings', { token: owner.token, body: { orgName: `Org ${canary || label}` } });
   const invite = await json(
-    await call('POST', '/api/users/invites', { token: owner.token, body: { email: `pending-${canary || label}@x.example`.toLowerCase() } }),
+    await call('POST', '/api/users/invites', {
+      token: owner.token,
+      body: { email: `pending-${canary || label}@x.example`.toLowerCase() },
+    }),
   );
   const form = new FormData();
   form.set('kind', 'logo');
@@ -41,12 +44,24 @@ describe('tenant isolation', () => {
     const withIds = operations.filter((route) => /\{(userId|inviteId|fileName)\}/.test(route.path));
     expect(withIds.length).toBeGreaterThanOrEqual(5);
     for (const route of withIds) {
-      const url = fillPath(route.path, { userId: b.member.user.id, inviteId: b.inviteId, orgId: a.owner.org.id, fileName: b.logoFile });
-      const body = route.operation.requestBody?.content?.['application/json'] ? { name: 'Hijacked', role: 'admin' } : undefined;
-      const response = await call(route.method, url, { token: a.owner.token, body: body && (route.method === 'PATCH' ? { role: 'admin' } : body) });
+      const url = fillPath(route.path, {
+        userId: b.member.user.id,
+        inviteId: b.inviteId,
+        orgId: a.owner.org.id,
+        fileName: b.logoFile,
+      });
+      const body = route.operation.requestBody?.content?.['application/json']
+        ? { name: 'Hijacked', role: 'admin' }
+        : undefined;
+      const response = await call(route.method, url, {
+        token: a.owner.token,
+        body: body && (route.method === 'PATCH' ? { role: 'admin' } : body),
+      });
       await expectError(response, 404);
     }
-    const member = await env.DB.prepare('SELECT role, is_active, name FROM users WHERE id = ?').bind(b.member.user.id).first();
+    const member = await env.DB.prepare('SELECT role, is_active, name FROM users WHERE id = ?')
+      .bind(b.member.user.id)
+      .first();
     expect(member).toEqual({ role: 'member', is_active: 1, name: `Member ${CANARY}` });
     const invite = await env.DB.prepare('SELECT revoked_at FROM org_invites WHERE id = ?').bind(b.inviteId).first();
     expect(invite).toEqual({ revoked_at: null });
@@ -54,7 +69,9 @@ describe('tenant isolation', () => {
 
   it('never shows org B’s data in any org A response', async () => {
     const { operations } = await apiOperations();
-    const reads = operations.filter((route) => route.method === 'GET' && !route.path.includes('{fileName}') && route.path !== '/api/docs');
+    const reads = operations.filter(
+      (route) => route.method === 'GET' && !route.path.includes('{fileName}') && route.path !== '/api/docs',
+    );
     for (const token of [a.owner.token, a.member.token]) {
       for (const route of reads) {
         const url = fillPath(route.path, { userId: a.member.user.id, orgId: a.owner.org.id });

@@ -17,20 +17,25 @@ try {
   const json = { 'content-type': 'application/json' };
   const account = { email: 'bench@castio.example', password: 'correct horse battery staple' };
   const registered = await fetch(`${url}/api/auth/register`, {
-    method: 'POST', headers: json,
+    method: 'POST',
+    headers: json,
     body: JSON.stringify({ ...account, name: 'Bench', orgName: 'Bench', orgSlug: 'bench' }),
   });
   if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${await registered.text()}`);
   const { accessToken } = await registered.json();
   let ip = 0;
   // Each login comes from its own address so the per-IP sign-in limit (20/min) does not turn it into a 429.
-  const login = () => fetch(`${url}/api/auth/login`, {
-    method: 'POST', headers: { ...json, 'cf-connecting-ip': `198.19.${Math.floor(++ip / 250)}.${ip % 250}` },
-    body: JSON.stringify(account),
-  });
+  const login = () =>
+    fetch(`${url}/api/auth/login`, {
+      method: 'POST',
+      headers: { ...json, 'cf-connecting-ip': `198.19.${Math.floor(++ip / 250)}.${ip % 250}` },
+      body: JSON.stringify(account),
+    });
   const rows = [
     await measure('GET /api/health (bare route)', samples, () => fetch(`${url}/api/health`)),
-    await measure('GET /api/auth/me', samples, () => fetch(`${url}/api/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } })),
+    await measure('GET /api/auth/me', samples, () =>
+      fetch(`${url}/api/auth/me`, { headers: { authorization: `Bearer ${accessToken}` } }),
+    ),
     await measure('POST /api/auth/login', Math.min(samples, 100), login),
   ];
   printTable(rows, rows[0]);

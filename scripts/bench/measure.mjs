@@ -16,11 +16,22 @@ export async function measure(name, count, request) {
 
 /** Prints each row with its median as a ratio of the baseline row measured in the same run. */
 export function printTable(rows, baseline) {
-  console.log('route'.padEnd(34), 'n'.padStart(5), 'median ms'.padStart(10), 'p95 ms'.padStart(8), 'p99 ms'.padStart(8), 'ratio'.padStart(7));
+  console.log(
+    'route'.padEnd(34),
+    'n'.padStart(5),
+    'median ms'.padStart(10),
+    'p95 ms'.padStart(8),
+    'p99 ms'.padStart(8),
+    'ratio'.padStart(7),
+  );
   for (const row of rows) {
     console.log(
-      row.name.padEnd(34), String(row.count).padStart(5), row.median.toFixed(2).padStart(10), row.p95.toFixed(2).padStart(8),
-      row.p99.toFixed(2).padStart(8), `${(row.median / baseline.median).toFixed(1)}×`.padStart(7),
+      row.name.padEnd(34),
+      String(row.count).padStart(5),
+      row.median.toFixed(2).padStart(10),
+      row.p95.toFixed(2).padStart(8),
+      row.p99.toFixed(2).padStart(8),
+      `${(row.median / baseline.median).toFixed(1)}×`.padStart(7),
     );
   }
 }

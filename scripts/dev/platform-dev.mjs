@@ -38,13 +38,25 @@ export function applyPlatformMigrations(persistTo = defaultPersistTo) {
  */
 export async function startPlatformDev({ port, vars = {}, persistTo = defaultPersistTo, quiet = false }) {
   applyPlatformMigrations(persistTo);
-  const varArgs = Object.entries({ ...devSecrets(), ENVIRONMENT: 'development', ...vars }).flatMap(
-    ([name, value]) => ['--var', `${name}:${value}`],
-  );
+  const varArgs = Object.entries({ ...devSecrets(), ENVIRONMENT: 'development', ...vars }).flatMap(([name, value]) => [
+    '--var',
+    `${name}:${value}`,
+  ]);
   const child = spawn(
     wrangler,
-    ['dev', '-c', config, '--ip', '127.0.0.1', '--port', String(port), '--persist-to', persistTo,
-      '--show-interactive-dev-session=false', ...varArgs],
+    [
+      'dev',
+      '-c',
+      config,
+      '--ip',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--persist-to',
+      persistTo,
+      '--show-interactive-dev-session=false',
+      ...varArgs,
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );
   child.stderr.on('data', (chunk) => process.stderr.write(chunk));

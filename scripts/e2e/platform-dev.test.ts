@@ -27,7 +27,13 @@ describe('platform dev server', () => {
     const registered = await fetch(`${server.url}/api/auth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: 'e2e@castio.example', password: 'correct horse battery staple', name: 'E2E', orgName: 'E2E', orgSlug: 'e2e' }),
+      body: JSON.stringify({
+        email: 'e2e@castio.example',
+        password: 'correct horse battery staple',
+        name: 'E2E',
+        orgName: 'E2E',
+        orgSlug: 'e2e',
+      }),
     });
     expect(registered.status).toBe(201);
     const { accessToken } = (await registered.json()) as { accessToken: string };

@@ -34,10 +34,24 @@ describe('access tokens', () => {
       `${good.slice(0, -3)}abc`,
       await sign('HS256', 'at+jwt', claims), // signed with the raw secret, not the derived key
       await sign('HS512', 'at+jwt', claims, new Uint8Array(64)),
-      await issueAccessToken('another-deployment-secret', { userId: owner.user.id, orgId: owner.org.id, role: 'owner' }),
-      await issueAccessToken(env.JWT_SECRET, { userId: owner.user.id, orgId: owner.org.id, role: 'owner' }, Date.now() - 1_000_000),
-      await issueAccessToken(env.JWT_SECRET, { userId: owner.user.id, orgId: owner.org.id, role: 'owner' }, Date.now() + 3_600_000),
-      'garbage', '', 'a.b.c',
+      await issueAccessToken('another-deployment-secret', {
+        userId: owner.user.id,
+        orgId: owner.org.id,
+        role: 'owner',
+      }),
+      await issueAccessToken(
+        env.JWT_SECRET,
+        { userId: owner.user.id, orgId: owner.org.id, role: 'owner' },
+        Date.now() - 1_000_000,
+      ),
+      await issueAccessToken(
+        env.JWT_SECRET,
+        { userId: owner.user.id, orgId: owner.org.id, role: 'owner' },
+        Date.now() + 3_600_000,
+      ),
+      'garbage',
+      '',
+      'a.b.c',
     ];
     for (const token of bad) {
       expect(await verifyAccessToken(env.JWT_SECRET, token), token).toBeNull();
@@ -47,18 +61,38 @@ describe('access tokens', () => {
 
   it('refuses a token without exp or with the wrong type even when correctly signed', async () => {
     // Re-derive the real key the way the service does, to prove required claims are checked, not just the MAC.
-    const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(env.JWT_SECRET), 'HKDF', false, ['deriveKey']);
+    const material = await crypto.subtle.importKey('raw', new TextEncoder().encode(env.JWT_SECRET), 'HKDF', false, [
+      'deriveKey',
+    ]);
     const key = await crypto.subtle.deriveKey(
-      { name: 'HKDF', hash: 'SHA-256', salt: new Uint8Array(0), info: new TextEncoder().encode('castio access token v1') },
-      material, { name: 'HMAC', hash: 'SHA-256', length: 256 }, true, ['sign'],
+      {
+        name: 'HKDF',
+        hash: 'SHA-256',
+        salt: new Uint8Array(0),
+        info: new TextEncoder().encode('castio access token v1'),
+      },
+      material,
+      { name: 'HMAC', hash: 'SHA-256', length: 256 },
+      true,
+      ['sign'],
     );
     const base = { org: owner.org.id, role: 'owner' };
-    const issuer = (jwt: SignJWT) => jwt.setSubject(owner.user.id).setIssuer('castio-platform').setAudience('castio-api');
-    const noExp = await issuer(new SignJWT(base).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).setIssuedAt()).sign(key);
-    const wrongType = await issuer(new SignJWT(base).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt().setExpirationTime('10m')).sign(key);
-    const longLived = await issuer(new SignJWT(base).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).setIssuedAt().setExpirationTime('2h')).sign(key);
-    const valid = await issuer(new SignJWT(base).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).setIssuedAt().setExpirationTime('10m')).sign(key);
-    for (const token of [noExp, wrongType, longLived]) expect(await verifyAccessToken(env.JWT_SECRET, token)).toBeNull();
+    const issuer = (jwt: SignJWT) =>
+      jwt.setSubject(owner.user.id).setIssuer('castio-platform').setAudience('castio-api');
+    const noExp = await issuer(
+      new SignJWT(base).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).setIssuedAt(),
+    ).sign(key);
+    const wrongType = await issuer(
+      new SignJWT(base).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt().setExpirationTime('10m'),
+    ).sign(key);
+    const longLived = await issuer(
+      new SignJWT(base).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).setIssuedAt().setExpirationTime('2h'),
+    ).sign(key);
+    const valid = await issuer(
+      new SignJWT(base).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).setIssuedAt().setExpirationTime('10m'),
+    ).sign(key);
+    for (const token of [noExp, wrongType, longLived])
+      expect(await verifyAccessToken(env.JWT_SECRET, token)).toBeNull();
     expect(await verifyAccessToken(env.JWT_SECRET, valid)).not.toBeNull();
   });
 });

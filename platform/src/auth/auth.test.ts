@@ -35,9 +35,16 @@ describe('first registration and org policy', () => {
     await expectError(await call('POST', '/api/auth/register', { ...singleOrg, body }), 403, 'invite_required');
 
     const owner = await toSession(
-      await call('POST', '/api/auth/login', { ...singleOrg, body: { email: 'founder@acme.example', password: PASSWORD } }),
+      await call('POST', '/api/auth/login', {
+        ...singleOrg,
+        body: { email: 'founder@acme.example', password: PASSWORD },
+      }),
     );
-    const opened = await call('PATCH', '/api/org/settings', { ...singleOrg, token: owner.token, body: { inviteOnlyRegistration: false } });
+    const opened = await call('PATCH', '/api/org/settings', {
+      ...singleOrg,
+      token: owner.token,
+      body: { inviteOnlyRegistration: false },
+    });
     expect(opened.status).toBe(200);
     const member = await toSession(await call('POST', '/api/auth/register', { ...singleOrg, body }));
     expect(member.user.role).toBe('member');
@@ -50,7 +57,9 @@ describe('registration limits', () => {
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) {
       const response = await call('POST', '/api/auth/register', {
-        ...singleOrg, ip: '192.0.2.77', body: { email: `flood${i}@acme.example`, password: PASSWORD, name: 'Flood' },
+        ...singleOrg,
+        ip: '192.0.2.77',
+        body: { email: `flood${i}@acme.example`, password: PASSWORD, name: 'Flood' },
       });
       statuses.push(response.status);
       if (response.status === 429) expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(3000);
@@ -62,8 +71,14 @@ describe('registration limits', () => {
 
 describe('login', () => {
   it('answers identically for an unknown user and a wrong password', async () => {
-    const unknown = await call('POST', '/api/auth/login', { ...singleOrg, body: { email: 'nobody@acme.example', password: PASSWORD } });
-    const wrong = await call('POST', '/api/auth/login', { ...singleOrg, body: { email: 'founder@acme.example', password: 'wrong password!' } });
+    const unknown = await call('POST', '/api/auth/login', {
+      ...singleOrg,
+      body: { email: 'nobody@acme.example', password: PASSWORD },
+    });
+    const wrong = await call('POST', '/api/auth/login', {
+      ...singleOrg,
+      body: { email: 'founder@acme.example', password: 'wrong password!' },
+    });
     expect(unknown.status).toBe(401);
     expect(wrong.status).toBe(401);
     expect(await unknown.json()).toEqual(await wrong.json());
@@ -72,7 +87,10 @@ describe('login', () => {
   it('limits attempts per account with 429 and Retry-After, counted consistently under concurrency', async () => {
     const attempts = await Promise.all(
       Array.from({ length: 12 }, () =>
-        call('POST', '/api/auth/login', { ...singleOrg, body: { email: 'target@acme.example', password: 'guess guess guess' } }),
+        call('POST', '/api/auth/login', {
+          ...singleOrg,
+          body: { email: 'target@acme.example', password: 'guess guess guess' },
+        }),
       ),
     );
     const statuses = attempts.map((response) => response.status);
@@ -84,7 +102,10 @@ describe('login', () => {
   });
 
   it('returns the user and a working access token', async () => {
-    const response = await call('POST', '/api/auth/login', { ...singleOrg, body: { email: 'FOUNDER@acme.example', password: PASSWORD } });
+    const response = await call('POST', '/api/auth/login', {
+      ...singleOrg,
+      body: { email: 'FOUNDER@acme.example', password: PASSWORD },
+    });
     const session = await toSession(response);
     const me = await json(await call('GET', '/api/auth/me', { ...singleOrg, token: session.token }));
     expect(me.user).toMatchObject({ email: 'founder@acme.example', role: 'owner' });
@@ -94,7 +115,12 @@ describe('login', () => {
 
 describe('refresh tokens', () => {
   const signIn = async () =>
-    toSession(await call('POST', '/api/auth/login', { ...singleOrg, body: { email: 'founder@acme.example', password: PASSWORD } }));
+    toSession(
+      await call('POST', '/api/auth/login', {
+        ...singleOrg,
+        body: { email: 'founder@acme.example', password: PASSWORD },
+      }),
+    );
 
   it('rotates on every use: the new cookie works, the old one does not', async () => {
     const session = await signIn();
@@ -120,16 +146,31 @@ describe('refresh tokens', () => {
     const session = await signIn();
     const child = refreshCookieOf(await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: session.cookie }));
     // Age the rotation past the 10 s grace window.
-    await env.DB.prepare("UPDATE refresh_tokens SET revoked_at = '2020-01-01T00:00:00.000Z' WHERE replaced_by IS NOT NULL AND revoked_at > '2021'").run();
-    await expectError(await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: session.cookie }), 401, 'invalid_refresh_token');
-    await expectError(await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: child }), 401, 'invalid_refresh_token');
-    const events = await env.DB.prepare("SELECT COUNT(*) AS n FROM security_events WHERE event_type = 'refresh_token_reused'").first<{ n: number }>();
+    await env.DB.prepare(
+      "UPDATE refresh_tokens SET revoked_at = '2020-01-01T00:00:00.000Z' WHERE replaced_by IS NOT NULL AND revoked_at > '2021'",
+    ).run();
+    await expectError(
+      await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: session.cookie }),
+      401,
+      'invalid_refresh_token',
+    );
+    await expectError(
+      await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: child }),
+      401,
+      'invalid_refresh_token',
+    );
+    const events = await env.DB.prepare(
+      "SELECT COUNT(*) AS n FROM security_events WHERE event_type = 'refresh_token_reused'",
+    ).first<{ n: number }>();
     expect(events?.n).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses a missing, garbage or logged-out cookie', async () => {
     await expectError(await call('POST', '/api/auth/refresh', singleOrg), 401, 'invalid_refresh_token');
-    await expectError(await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: '__Host-castio_rt=nonsense' }), 401);
+    await expectError(
+      await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: '__Host-castio_rt=nonsense' }),
+      401,
+    );
     const session = await signIn();
     const logout = await call('POST', '/api/auth/logout', { ...singleOrg, cookie: session.cookie });
     expect(logout.status).toBe(204);
@@ -139,7 +180,11 @@ describe('refresh tokens', () => {
 
   it('logout everywhere ends every session of the user', async () => {
     const [first, second] = [await signIn(), await signIn()];
-    const response = await call('POST', '/api/auth/logout?everywhere=true', { ...singleOrg, token: first.token, cookie: first.cookie });
+    const response = await call('POST', '/api/auth/logout?everywhere=true', {
+      ...singleOrg,
+      token: first.token,
+      cookie: first.cookie,
+    });
     expect(response.status).toBe(204);
     await expectError(await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: second.cookie }), 401);
   });

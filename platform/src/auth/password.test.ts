@@ -20,7 +20,12 @@ describe('password hashing', () => {
 
   it('asks for a rehash when the stored parameters are weaker than today', async () => {
     const salt = crypto.getRandomValues(new Uint8Array(16));
-    const weak = await computeArgon2id('pw-weak-one', salt, { memorySize: 4096, passes: 1, parallelism: 1, tagLength: 32 });
+    const weak = await computeArgon2id('pw-weak-one', salt, {
+      memorySize: 4096,
+      passes: 1,
+      parallelism: 1,
+      tagLength: 32,
+    });
     const b64 = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes)).replace(/=+$/, '');
     const stored = `$argon2id$v=19$m=4096,t=1,p=1$${b64(salt)}$${b64(weak)}`;
     expect(await verifyPassword('pw-weak-one', stored)).toEqual({ valid: true, needsRehash: true });

@@ -68,8 +68,16 @@ export async function rotateRefreshToken(db: D1Database, token: string, now = Da
         `INSERT INTO refresh_tokens (id, org_id, user_id, family_id, parent_id, token_hash, expires_at, family_expires_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .bind(successorId, claimed.org_id, claimed.user_id, claimed.family_id, claimed.id, await sha256Hex(next.token),
-        claimed.family_expires_at, claimed.family_expires_at)
+      .bind(
+        successorId,
+        claimed.org_id,
+        claimed.user_id,
+        claimed.family_id,
+        claimed.id,
+        await sha256Hex(next.token),
+        claimed.family_expires_at,
+        claimed.family_expires_at,
+      )
       .run();
     return { outcome: 'rotated', userId: claimed.user_id, orgId: claimed.org_id, next };
   }
@@ -78,7 +86,7 @@ export async function rotateRefreshToken(db: D1Database, token: string, now = Da
     .prepare('SELECT * FROM refresh_tokens WHERE token_hash = ?')
     .bind(tokenHash)
     .first<RefreshTokenRow>();
-  if (!existing || !existing.revoked_at || !existing.replaced_by) return { outcome: 'invalid' };
+  if (!existing?.revoked_at || !existing.replaced_by) return { outcome: 'invalid' };
   if (now - Date.parse(existing.revoked_at) <= REUSE_GRACE_MS) return { outcome: 'in_progress' };
   await revokeFamily(db, existing.family_id, now);
   return { outcome: 'reused', userId: existing.user_id, orgId: existing.org_id };

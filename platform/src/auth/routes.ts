@@ -35,43 +35,58 @@ function sendSession(c: Context<AppEnv>, signedIn: SignedIn, status: 200 | 201) 
 const refreshCookie = (c: Context<AppEnv>) => getCookie(c, REFRESH_COOKIE, 'host');
 
 const registerRoute = defineRoute('public', {
-  method: 'post', path: '/api/auth/register', tags,
+  method: 'post',
+  path: '/api/auth/register',
+  tags,
   summary: 'Create an account (the first one on a new deployment creates the organisation)',
   request: { body: { required: true, content: { 'application/json': { schema: RegisterBodySchema } } } },
   responses: { 201: sessionResponse('Signed up and signed in'), ...errorResponses(403, 404, 409) },
 });
 
 const loginRoute = defineRoute('public', {
-  method: 'post', path: '/api/auth/login', tags, summary: 'Sign in with email and password',
+  method: 'post',
+  path: '/api/auth/login',
+  tags,
+  summary: 'Sign in with email and password',
   request: { body: { required: true, content: { 'application/json': { schema: LoginBodySchema } } } },
   responses: { 200: sessionResponse('Signed in'), ...errorResponses(401) },
 });
 
 const refreshRoute = defineRoute('public', {
-  method: 'post', path: '/api/auth/refresh', tags,
+  method: 'post',
+  path: '/api/auth/refresh',
+  tags,
   summary: 'Exchange the refresh cookie for a new access token (the cookie rotates)',
   responses: { 200: sessionResponse('Refreshed'), ...errorResponses(401, 409) },
 });
 
 const logoutRoute = defineRoute('public', {
-  method: 'post', path: '/api/auth/logout', tags,
+  method: 'post',
+  path: '/api/auth/logout',
+  tags,
   summary: 'Sign out this browser; with a valid access token and `?everywhere=true`, every session',
   request: { query: z.object({ everywhere: z.enum(['true', 'false']).optional() }) },
   responses: { 204: { description: 'Signed out (also when already signed out)' } },
 });
 
 const meRoute = defineRoute('authenticated', {
-  method: 'get', path: '/api/auth/me', tags, summary: 'The signed-in user and organisation',
+  method: 'get',
+  path: '/api/auth/me',
+  tags,
+  summary: 'The signed-in user and organisation',
   responses: { 200: { description: 'You', content: { 'application/json': { schema: MeSchema } } } },
 });
 
 export const authRoutes = createRouter()
-  .openapi(registerRoute, async (c) => sendSession(c, await register(c.env, c.req.valid('json'), c.req.raw.headers), 201))
+  .openapi(registerRoute, async (c) =>
+    sendSession(c, await register(c.env, c.req.valid('json'), c.req.raw.headers), 201),
+  )
   .openapi(loginRoute, async (c) => sendSession(c, await login(c.env, c.req.valid('json'), c.req.raw.headers), 200))
   .openapi(refreshRoute, async (c) => sendSession(c, await refresh(c.env, refreshCookie(c)), 200))
   .openapi(logoutRoute, async (c) => {
     const bearer = /^Bearer (.+)$/.exec(c.req.header('authorization') ?? '')?.[1];
-    const claims = bearer && c.req.valid('query').everywhere === 'true' ? await verifyAccessToken(c.env.JWT_SECRET, bearer) : null;
+    const claims =
+      bearer && c.req.valid('query').everywhere === 'true' ? await verifyAccessToken(c.env.JWT_SECRET, bearer) : null;
     await logout(c.env, refreshCookie(c), claims?.userId);
     deleteCookie(c, REFRESH_COOKIE, { prefix: 'host', path: '/', secure: true });
     return c.body(null, 204);

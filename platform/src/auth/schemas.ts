@@ -22,7 +22,9 @@ export const RegisterBodySchema = z
     email: EmailSchema,
     password: PasswordSchema,
     name: humanName(100),
-    orgName: humanName(100).optional().openapi({ description: 'Creates a new organisation (first sign-up, or where org sign-up is allowed).' }),
+    orgName: humanName(100)
+      .optional()
+      .openapi({ description: 'Creates a new organisation (first sign-up, or where org sign-up is allowed).' }),
     orgSlug: SlugSchema.optional().openapi({ description: 'The organisation to create (with orgName) or to join.' }),
     inviteToken: z.string().min(16).max(128).optional().openapi({ description: 'The token from an invitation link.' }),
   })
@@ -33,7 +35,9 @@ export const LoginBodySchema = z
   .object({
     email: EmailSchema,
     password: z.string().min(1).max(256),
-    orgSlug: SlugSchema.optional().openapi({ description: 'Needed only when the deployment hosts several organisations.' }),
+    orgSlug: SlugSchema.optional().openapi({
+      description: 'Needed only when the deployment hosts several organisations.',
+    }),
   })
   .strict()
   .openapi('LoginRequest');

@@ -1,10 +1,6 @@
 import { newId } from '../../../shared/src/ids';
 
-export type SecurityEventType =
-  | 'refresh_token_reused'
-  | 'user_deactivated'
-  | 'user_role_changed'
-  | 'password_rehashed';
+export type SecurityEventType = 'refresh_token_reused' | 'user_deactivated' | 'user_role_changed' | 'password_rehashed';
 
 /** An audit row for events a security review needs to find later (ASVS 16.3). Never holds secrets. */
 export const securityEventStatement = (

@@ -3,7 +3,14 @@ import { newId } from '../../../shared/src/ids';
 import { isoNow } from '../../../shared/src/time';
 import type { Env } from '../env';
 import { ApiError, conflict, forbidden, notFound } from '../http/errors';
-import { findOrgById, findOrgBySlug, findSoleOrg, insertOrgStatements, toOrgSummary, type OrgRow } from '../org/queries';
+import {
+  findOrgById,
+  findOrgBySlug,
+  findSoleOrg,
+  insertOrgStatements,
+  toOrgSummary,
+  type OrgRow,
+} from '../org/queries';
 import { findOrgPolicy } from '../org/settings-queries';
 import type { UserRole } from '../rbac/policy';
 import { clientIp, enforceRateLimit, releaseRateLimit } from '../rate-limit/limits';
@@ -33,14 +40,19 @@ export interface SignedIn {
 }
 
 const invalidCredentials = () => new ApiError(401, 'invalid_credentials', 'The email or password is incorrect.');
-const invalidRefresh = () =>
-  new ApiError(401, 'invalid_refresh_token', 'Your session has ended. Sign in again.');
+const invalidRefresh = () => new ApiError(401, 'invalid_refresh_token', 'Your session has ended. Sign in again.');
 
 async function signIn(env: Env, user: UserRow, org: OrgRow): Promise<SignedIn> {
   const accessToken = await issueAccessToken(env.JWT_SECRET, { userId: user.id, orgId: org.id, role: user.role });
   const refresh = await startRefreshFamily(env.DB, { id: user.id, orgId: org.id });
   return {
-    session: { accessToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS, user: toUser(user), org: toOrgSummary(org) },
+    session: {
+      accessToken,
+      tokenType: 'Bearer',
+      expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+      user: toUser(user),
+      org: toOrgSummary(org),
+    },
     refresh,
   };
 }
@@ -68,7 +80,11 @@ export async function register(env: Env, body: RegisterBody, headers: Headers): 
   if (!org) throw notFound('The organisation');
   const policy = await findOrgPolicy(env.DB, org.id);
   if (policy.inviteOnlyRegistration) {
-    throw new ApiError(403, 'invite_required', 'This organisation is invite-only. Ask an admin for an invitation link.');
+    throw new ApiError(
+      403,
+      'invite_required',
+      'This organisation is invite-only. Ask an admin for an invitation link.',
+    );
   }
   return createMember(env, org, body, 'member');
 }
@@ -82,7 +98,14 @@ async function createOrgWithOwner(env: Env, body: RegisterBody, onlyIfFirst: boo
   }
   if (await findOrgBySlug(env.DB, body.orgSlug)) throw conflict('slug_taken', 'That organisation address is taken.');
   const orgId = newId();
-  const user = { id: newId(), orgId, email: body.email, name: body.name, passwordHash: await hashPassword(body.password), role: 'owner' as const };
+  const user = {
+    id: newId(),
+    orgId,
+    email: body.email,
+    name: body.name,
+    passwordHash: await hashPassword(body.password),
+    role: 'owner' as const,
+  };
   const [insertOrg, insertSettings] = insertOrgStatements(
     env.DB,
     { id: orgId, name: body.orgName, slug: body.orgSlug, ownerId: user.id, rtkAppId: env.RTK_APP_ID ?? null },
@@ -101,15 +124,29 @@ async function createOrgWithOwner(env: Env, body: RegisterBody, onlyIfFirst: boo
   return signIn(env, (await findUserById(env.DB, orgId, user.id))!, (await findOrgById(env.DB, orgId))!);
 }
 
-async function createMember(env: Env, org: OrgRow, body: RegisterBody, role: UserRole, extra: D1PreparedStatement[] = []) {
+async function createMember(
+  env: Env,
+  org: OrgRow,
+  body: RegisterBody,
+  role: UserRole,
+  extra: D1PreparedStatement[] = [],
+) {
   if (await findUserByEmail(env.DB, org.id, body.email)) {
     throw conflict('email_taken', 'An account with this email already exists. Sign in instead.');
   }
-  const user = { id: newId(), orgId: org.id, email: body.email, name: body.name, passwordHash: await hashPassword(body.password), role };
+  const user = {
+    id: newId(),
+    orgId: org.id,
+    email: body.email,
+    name: body.name,
+    passwordHash: await hashPassword(body.password),
+    role,
+  };
   try {
     await env.DB.batch([...extra, insertUserStatement(env.DB, user)]);
   } catch (error) {
-    if (/UNIQUE/.test(String(error))) throw conflict('email_taken', 'An account with this email already exists. Sign in instead.');
+    if (/UNIQUE/.test(String(error)))
+      throw conflict('email_taken', 'An account with this email already exists. Sign in instead.');
     throw error;
   }
   return signIn(env, (await findUserById(env.DB, org.id, user.id))!, org);
@@ -122,15 +159,22 @@ async function registerWithInvite(env: Env, body: RegisterBody, token: string): 
     .bind(await sha256Hex(token), isoNow())
     .first<{ id: string; org_id: string; email: string; role: UserRole }>();
   if (!invite || invite.email !== body.email) {
-    throw new ApiError(400, 'invalid_invite', 'This invitation is not valid for this email, or it has expired. Ask for a new one.');
+    throw new ApiError(
+      400,
+      'invalid_invite',
+      'This invitation is not valid for this email, or it has expired. Ask for a new one.',
+    );
   }
   const org = (await findOrgById(env.DB, invite.org_id))!;
   // Claiming the invite in the same batch as the user insert: a second use fails the whole batch.
-  const claim = env.DB.prepare(
-    `UPDATE org_invites SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL`,
-  ).bind(isoNow(), invite.id);
+  const claim = env.DB.prepare(`UPDATE org_invites SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL`).bind(
+    isoNow(),
+    invite.id,
+  );
   const signedIn = await createMember(env, org, body, invite.role, [claim]);
-  await env.DB.prepare('UPDATE org_invites SET accepted_user_id = ? WHERE id = ?').bind(signedIn.session.user.id, invite.id).run();
+  await env.DB.prepare('UPDATE org_invites SET accepted_user_id = ? WHERE id = ?')
+    .bind(signedIn.session.user.id, invite.id)
+    .run();
   return signedIn;
 }
 
@@ -141,7 +185,7 @@ export async function login(env: Env, body: LoginBody, headers: Headers): Promis
   await enforceRateLimit(env, 'loginPerAccount', account);
   const org = body.orgSlug ? await findOrgBySlug(env.DB, body.orgSlug) : await findSoleOrg(env.DB);
   const user = org ? await findUserByEmail(env.DB, org.id, body.email) : null;
-  if (!org || !user || !user.password_hash || user.is_active !== 1) {
+  if (!org || !user?.password_hash || user.is_active !== 1) {
     await burnPasswordCheck(body.password);
     throw invalidCredentials();
   }
@@ -150,7 +194,12 @@ export async function login(env: Env, body: LoginBody, headers: Headers): Promis
   await releaseRateLimit(env, 'loginPerAccount', account);
   const updates = [env.DB.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').bind(isoNow(), user.id)];
   if (check.needsRehash) {
-    updates.push(env.DB.prepare('UPDATE users SET password_hash = ? WHERE id = ?').bind(await hashPassword(body.password), user.id));
+    updates.push(
+      env.DB.prepare('UPDATE users SET password_hash = ? WHERE id = ?').bind(
+        await hashPassword(body.password),
+        user.id,
+      ),
+    );
     updates.push(securityEventStatement(env.DB, { orgId: org.id, userId: user.id, type: 'password_rehashed' }));
   }
   await env.DB.batch(updates);
@@ -161,22 +210,35 @@ export async function refresh(env: Env, token: string | undefined): Promise<Sign
   if (!token) throw invalidRefresh();
   const result = await rotateRefreshToken(env.DB, token);
   if (result.outcome === 'in_progress') {
-    throw conflict('refresh_in_progress', 'This session was just refreshed by another tab. Retry with the newest session.');
+    throw conflict(
+      'refresh_in_progress',
+      'This session was just refreshed by another tab. Retry with the newest session.',
+    );
   }
   if (result.outcome === 'reused') {
-    await securityEventStatement(env.DB, { orgId: result.orgId, userId: result.userId, type: 'refresh_token_reused' }).run();
+    await securityEventStatement(env.DB, {
+      orgId: result.orgId,
+      userId: result.userId,
+      type: 'refresh_token_reused',
+    }).run();
     throw invalidRefresh();
   }
   if (result.outcome === 'invalid') throw invalidRefresh();
   const user = await findUserById(env.DB, result.orgId, result.userId);
   const org = await findOrgById(env.DB, result.orgId);
-  if (!user || user.is_active !== 1 || !org) {
+  if (user?.is_active !== 1 || !org) {
     await revokeFamily(env.DB, result.next.familyId);
     throw invalidRefresh();
   }
   const accessToken = await issueAccessToken(env.JWT_SECRET, { userId: user.id, orgId: org.id, role: user.role });
   return {
-    session: { accessToken, tokenType: 'Bearer', expiresIn: ACCESS_TOKEN_TTL_SECONDS, user: toUser(user), org: toOrgSummary(org) },
+    session: {
+      accessToken,
+      tokenType: 'Bearer',
+      expiresIn: ACCESS_TOKEN_TTL_SECONDS,
+      user: toUser(user),
+      org: toOrgSummary(org),
+    },
     refresh: result.next,
   };
 }

@@ -10,14 +10,37 @@ describe('platform migrations', () => {
   });
 
   it('create the whole canonical schema', async () => {
-    const { results } = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all<{ name: string }>();
+    const { results } = await env.DB.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all<{
+      name: string;
+    }>();
     const tables = results.map((row) => row.name);
     for (const table of [
-      'organizations', 'users', 'refresh_tokens', 'org_invites', 'org_settings', 'meetings', 'recurring_patterns',
-      'meeting_occurrences', 'meeting_invites', 'guest_tokens', 'participant_events', 'sessions', 'session_participants',
-      'session_snapshots', 'recordings', 'recording_status_events', 'livestreams', 'transcripts', 'summaries',
-      'chat_messages', 'webhook_events', 'daily_analytics', 'diagnostic_webhook_deliveries', 'diagnostic_health_snapshots',
-      'notifications', 'security_events',
+      'organizations',
+      'users',
+      'refresh_tokens',
+      'org_invites',
+      'org_settings',
+      'meetings',
+      'recurring_patterns',
+      'meeting_occurrences',
+      'meeting_invites',
+      'guest_tokens',
+      'participant_events',
+      'sessions',
+      'session_participants',
+      'session_snapshots',
+      'recordings',
+      'recording_status_events',
+      'livestreams',
+      'transcripts',
+      'summaries',
+      'chat_messages',
+      'webhook_events',
+      'daily_analytics',
+      'diagnostic_webhook_deliveries',
+      'diagnostic_health_snapshots',
+      'notifications',
+      'security_events',
     ]) {
       expect(tables, table).toContain(table);
     }
@@ -29,7 +52,10 @@ describe('platform migrations', () => {
     ).all<{ name: string }>();
     for (const { name } of results) {
       const columns = await env.DB.prepare(`SELECT name FROM pragma_table_info(?)`).bind(name).all<{ name: string }>();
-      expect(columns.results.map((column) => column.name), name).toContain('org_id');
+      expect(
+        columns.results.map((column) => column.name),
+        name,
+      ).toContain('org_id');
     }
   });
 
@@ -48,14 +74,22 @@ describe('platform migrations', () => {
       {
         name: '0099_bad.sql',
         queries: [
-          'DROP TABLE users', 'ALTER TABLE users RENAME TO people', 'ALTER TABLE users RENAME COLUMN name TO full_name',
-          'ALTER TABLE users DROP COLUMN email', 'DELETE FROM users', '-- DROP TABLE in a comment is fine\nCREATE TABLE x (id TEXT)',
+          'DROP TABLE users',
+          'ALTER TABLE users RENAME TO people',
+          'ALTER TABLE users RENAME COLUMN name TO full_name',
+          'ALTER TABLE users DROP COLUMN email',
+          'DELETE FROM users',
+          '-- DROP TABLE in a comment is fine\nCREATE TABLE x (id TEXT)',
           'ALTER TABLE users ADD COLUMN nickname TEXT',
         ],
       },
     ]);
     expect(problems.map((problem) => problem.reason)).toEqual([
-      'drops an object', 'renames a table or column', 'renames a table or column', 'drops a column', 'deletes rows',
+      'drops an object',
+      'renames a table or column',
+      'renames a table or column',
+      'drops a column',
+      'deletes rows',
     ]);
   });
 });

@@ -26,9 +26,10 @@ export function handleError(error: Error, c: Context<AppEnv>) {
   }
   if (error instanceof HTTPException) {
     const status = error.status;
-    const message = status === 400 && /json/i.test(error.message)
-      ? 'The request body is not valid JSON.'
-      : error.message || 'The request could not be processed.';
+    const message =
+      status === 400 && /json/i.test(error.message)
+        ? 'The request body is not valid JSON.'
+        : error.message || 'The request could not be processed.';
     const code = status === 400 && /json/i.test(error.message) ? 'invalid_json' : (CODES_BY_STATUS[status] ?? 'error');
     return c.json(envelope(code, message), status as 400);
   }

@@ -29,10 +29,8 @@ export class ApiError extends Error {
 }
 
 export const notFound = (what: string) => new ApiError(404, 'not_found', `${what} was not found.`);
-export const forbidden = (message = 'Your role does not allow this action.') =>
-  new ApiError(403, 'forbidden', message);
-export const conflict = (code: string, message: string, details?: unknown) =>
-  new ApiError(409, code, message, details);
+export const forbidden = (message = 'Your role does not allow this action.') => new ApiError(403, 'forbidden', message);
+export const conflict = (code: string, message: string, details?: unknown) => new ApiError(409, code, message, details);
 export const tooManyRequests = (retryAfterSeconds: number, message: string) =>
   new ApiError(429, 'rate_limited', message, { retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) });
 
@@ -56,7 +54,10 @@ export function errorResponses(...statuses: ContentfulStatusCode[]) {
   return Object.fromEntries(
     statuses.map((status) => [
       status,
-      { description: descriptions[status] ?? 'Error', content: { 'application/json': { schema: ErrorEnvelopeSchema } } },
+      {
+        description: descriptions[status] ?? 'Error',
+        content: { 'application/json': { schema: ErrorEnvelopeSchema } },
+      },
     ]),
   );
 }

@@ -12,14 +12,17 @@ const tooLarge = (limit: number) => () => {
 
 /** JSON API bodies are small: reject bigger ones before anything parses them. */
 export const jsonBodyLimit = bodyLimit({ maxSize: JSON_BODY_LIMIT_BYTES, onError: tooLarge(JSON_BODY_LIMIT_BYTES) });
-export const uploadBodyLimit = bodyLimit({ maxSize: UPLOAD_BODY_LIMIT_BYTES, onError: tooLarge(UPLOAD_BODY_LIMIT_BYTES) });
+export const uploadBodyLimit = bodyLimit({
+  maxSize: UPLOAD_BODY_LIMIT_BYTES,
+  onError: tooLarge(UPLOAD_BODY_LIMIT_BYTES),
+});
 
 /**
  * Bodies on JSON routes must say they are JSON (415 otherwise). Besides clear errors, this keeps
  * cross-site form posts out: a JSON content type forces a CORS preflight, which we never grant.
  */
 export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
-  const hasBody = c.req.header('content-length') !== '0' && (c.req.raw.body !== null);
+  const hasBody = c.req.header('content-length') !== '0' && c.req.raw.body !== null;
   const type = c.req.header('content-type') ?? '';
   if (hasBody && !/^application\/json\b/i.test(type)) {
     throw new ApiError(415, 'unsupported_media_type', 'Send the request body as application/json.');

@@ -15,7 +15,8 @@ export type Access = 'public' | 'authenticated' | Permission;
 export function defineRoute<const R extends Omit<RouteConfig, 'middleware'>>(access: Access, config: R) {
   const middleware: MiddlewareHandler<AppEnv>[] =
     access === 'public' ? [] : access === 'authenticated' ? [requireAuth] : [requireAuth, requirePermission(access)];
-  const authErrors = access === 'public' ? {} : access === 'authenticated' ? errorResponses(401) : errorResponses(401, 403);
+  const authErrors =
+    access === 'public' ? {} : access === 'authenticated' ? errorResponses(401) : errorResponses(401, 403);
   return createRoute({
     ...config,
     responses: { ...authErrors, ...errorResponses(400, 429), ...config.responses },

@@ -25,7 +25,17 @@ describe('PII redaction', () => {
       extra: { password: 'hunter22', nested: { token: 'abc' } },
     });
     const serialised = JSON.stringify(event);
-    for (const secret of ['ada@example.com', '198.51.100.1', 'secret-token', 'refresh', 'SECRETINVITE', 'hunter22', 'bob@example.org', '192.0.2.4', '"abc"']) {
+    for (const secret of [
+      'ada@example.com',
+      '198.51.100.1',
+      'secret-token',
+      'refresh',
+      'SECRETINVITE',
+      'hunter22',
+      'bob@example.org',
+      '192.0.2.4',
+      '"abc"',
+    ]) {
       expect(serialised).not.toContain(secret);
     }
     expect(event.user).toEqual({ id: 'U1' });

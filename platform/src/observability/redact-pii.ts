@@ -6,7 +6,8 @@ const IPV6 = /\b(?:[0-9a-fA-F]{1,4}:){2,7}[0-9a-fA-F]{1,4}\b/g;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi;
 const JWT = /\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g;
 const SECRET_PARAMS = /([?&](?:token|invite|password|secret|key|code|sig|signature)=)[^&#\s]+/gi;
-const SENSITIVE_KEYS = /^(authorization|cookie|set-cookie|password|token|refreshtoken|accesstoken|secret|x-auth-key|cf-connecting-ip|x-forwarded-for|x-real-ip|true-client-ip|email|ip|ip_address)$/i;
+const SENSITIVE_KEYS =
+  /^(authorization|cookie|set-cookie|password|token|refreshtoken|accesstoken|secret|x-auth-key|cf-connecting-ip|x-forwarded-for|x-real-ip|true-client-ip|email|ip|ip_address)$/i;
 
 export function redactText(text: string): string {
   return text
@@ -24,7 +25,10 @@ function redactValue(value: unknown, depth = 0): unknown {
   if (depth > 8 || value === null || typeof value !== 'object') return value;
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   return Object.fromEntries(
-    Object.entries(value).map(([key, inner]) => [key, SENSITIVE_KEYS.test(key) ? '[redacted]' : redactValue(inner, depth + 1)]),
+    Object.entries(value).map(([key, inner]) => [
+      key,
+      SENSITIVE_KEYS.test(key) ? '[redacted]' : redactValue(inner, depth + 1),
+    ]),
   );
 }
 

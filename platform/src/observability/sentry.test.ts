@@ -39,7 +39,8 @@ describe('Sentry reporting', () => {
     expect(projects).toEqual(['/api/1/envelope/', '/api/2/envelope/']);
     for (const post of posts) {
       expect(post.body).toMatch(/join \d+ failed for \[email\]/);
-      for (const secret of ['ada@example.com', '203.0.113.9', 'eyJabc', 's3cret']) expect(post.body).not.toContain(secret);
+      for (const secret of ['ada@example.com', '203.0.113.9', 'eyJabc', 's3cret'])
+        expect(post.body).not.toContain(secret);
     }
   });
 
@@ -49,7 +50,9 @@ describe('Sentry reporting', () => {
     const customer = dsn('customerkey', 2);
     const paths = (overrides: Partial<Env>) =>
       sentryDestinations({ ...env, ...overrides }).endpoints.map((url) => new URL(url).pathname);
-    expect(paths({ SENTRY_DSN_VENDOR: vendor, SENTRY_DSN_CUSTOMER: customer, SENTRY_VENDOR_ENABLED: 'false' })).toEqual(['/api/2/envelope/']);
+    expect(paths({ SENTRY_DSN_VENDOR: vendor, SENTRY_DSN_CUSTOMER: customer, SENTRY_VENDOR_ENABLED: 'false' })).toEqual(
+      ['/api/2/envelope/'],
+    );
     expect(paths({ SENTRY_DSN_VENDOR: vendor })).toEqual(['/api/1/envelope/']);
     expect(paths({ SENTRY_DSN_VENDOR: 'not a dsn' })).toEqual([]);
     const silent = sentryOptions({ ...env, SENTRY_DSN_VENDOR: undefined, SENTRY_DSN_CUSTOMER: undefined });

@@ -1,5 +1,11 @@
 import type { CloudflareOptions } from '@sentry/cloudflare';
-import { createTransport, getEnvelopeEndpointWithUrlEncodedAuth, makeDsn, type BaseTransportOptions, type Transport } from '@sentry/core';
+import {
+  createTransport,
+  getEnvelopeEndpointWithUrlEncodedAuth,
+  makeDsn,
+  type BaseTransportOptions,
+  type Transport,
+} from '@sentry/core';
 import type { Env } from '../env';
 import { redactPii } from './redact-pii';
 
@@ -8,7 +14,13 @@ export function makeFanOutTransport(endpoints: string[]) {
   return (options: BaseTransportOptions): Transport =>
     createTransport(options, async (request) => {
       const responses = await Promise.allSettled(
-        endpoints.map((url) => fetch(url, { method: 'POST', body: request.body as BodyInit, headers: { 'Content-Type': 'application/x-sentry-envelope' } })),
+        endpoints.map((url) =>
+          fetch(url, {
+            method: 'POST',
+            body: request.body as BodyInit,
+            headers: { 'Content-Type': 'application/x-sentry-envelope' },
+          }),
+        ),
       );
       const first = responses.find((result) => result.status === 'fulfilled');
       if (!first) throw new Error('No Sentry endpoint accepted the event.');
@@ -23,9 +35,10 @@ function endpointOf(dsn: string): string | null {
 
 /** The DSNs that receive events, and their envelope endpoints. */
 export function sentryDestinations(env: Env) {
-  const dsns = [env.SENTRY_VENDOR_ENABLED === 'false' ? undefined : env.SENTRY_DSN_VENDOR, env.SENTRY_DSN_CUSTOMER].filter(
-    (dsn): dsn is string => Boolean(dsn),
-  );
+  const dsns = [
+    env.SENTRY_VENDOR_ENABLED === 'false' ? undefined : env.SENTRY_DSN_VENDOR,
+    env.SENTRY_DSN_CUSTOMER,
+  ].filter((dsn): dsn is string => Boolean(dsn));
   return { dsns, endpoints: dsns.map(endpointOf).filter((url): url is string => url !== null) };
 }
 

@@ -6,11 +6,15 @@ export const BRANDING_KINDS = ['logo', 'favicon', 'watermark'] as const;
 export type BrandingKind = (typeof BRANDING_KINDS)[number];
 
 const IMAGE_TYPES = {
-  png: { contentType: 'image/png', signature: (b: Uint8Array) => startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
+  png: {
+    contentType: 'image/png',
+    signature: (b: Uint8Array) => startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  },
   jpg: { contentType: 'image/jpeg', signature: (b: Uint8Array) => startsWith(b, [0xff, 0xd8, 0xff]) },
   webp: {
     contentType: 'image/webp',
-    signature: (b: Uint8Array) => startsWith(b, [0x52, 0x49, 0x46, 0x46]) && startsWith(b.subarray(8), [0x57, 0x45, 0x42, 0x50]),
+    signature: (b: Uint8Array) =>
+      startsWith(b, [0x52, 0x49, 0x46, 0x46]) && startsWith(b.subarray(8), [0x57, 0x45, 0x42, 0x50]),
   },
   ico: { contentType: 'image/x-icon', signature: (b: Uint8Array) => startsWith(b, [0x00, 0x00, 0x01, 0x00]) },
 } as const;
@@ -31,7 +35,9 @@ function startsWith(bytes: Uint8Array, prefix: number[]): boolean {
 
 /** The image type from the file's own bytes; the client's filename and content type are ignored. */
 export function sniffImage(bytes: Uint8Array): ImageExtension | null {
-  return (Object.keys(IMAGE_TYPES) as ImageExtension[]).find((extension) => IMAGE_TYPES[extension].signature(bytes)) ?? null;
+  return (
+    (Object.keys(IMAGE_TYPES) as ImageExtension[]).find((extension) => IMAGE_TYPES[extension].signature(bytes)) ?? null
+  );
 }
 
 export const brandingKey = (orgId: string, fileName: string) => `org/${orgId}/branding/${fileName}`;
@@ -64,7 +70,8 @@ export async function uploadBrandingAsset(env: Env, orgId: string, kind: Brandin
     .bind(url, orgId)
     .run();
   const previousFile = previous?.url?.split('/').pop();
-  if (previousFile && ASSET_FILE_NAME.test(previousFile)) await env.R2_BRANDING.delete(brandingKey(orgId, previousFile));
+  if (previousFile && ASSET_FILE_NAME.test(previousFile))
+    await env.R2_BRANDING.delete(brandingKey(orgId, previousFile));
   return { kind, url, contentType: IMAGE_TYPES[extension].contentType, size: bytes.length };
 }
 

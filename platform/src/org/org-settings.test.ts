@@ -14,51 +14,112 @@ describe('org settings', () => {
   it('returns every §12.3 setting with its default', async () => {
     const settings = await json(await call('GET', '/api/org/settings', { token: owner.token }));
     expect(settings).toMatchObject({
-      orgSlug: owner.org.slug, theme: 'dark', brandColor: '#2563EB', borderRadius: 'rounded', defaultMeetingType: 'video',
-      defaultGuestAccess: 'link_only', guestAccessGlobal: true, inviteOnlyRegistration: true, recordingStorageProvider: 'r2',
-      maxConcurrentMeetings: 25, defaultMaxParticipants: 100, watermarkPosition: 'right bottom', customStrings: null,
+      orgSlug: owner.org.slug,
+      theme: 'dark',
+      brandColor: '#2563EB',
+      borderRadius: 'rounded',
+      defaultMeetingType: 'video',
+      defaultGuestAccess: 'link_only',
+      guestAccessGlobal: true,
+      inviteOnlyRegistration: true,
+      recordingStorageProvider: 'r2',
+      maxConcurrentMeetings: 25,
+      defaultMaxParticipants: 100,
+      watermarkPosition: 'right bottom',
+      customStrings: null,
     });
     expect(Object.keys(settings).length).toBeGreaterThanOrEqual(45);
   });
 
   it('saves only what changed and validates colours, enums and ranges', async () => {
-    const patched = await json(await call('PATCH', '/api/org/settings', {
-      token: owner.token,
-      body: { theme: 'light', brandColor: '#10b981', defaultMaxParticipants: 250, customStrings: { 'join.button': 'Enter' }, defaultWaitingRoom: true },
-    }));
-    expect(patched).toMatchObject({ theme: 'light', brandColor: '#10b981', defaultMaxParticipants: 250, defaultWaitingRoom: true, borderWidth: 'thin' });
+    const patched = await json(
+      await call('PATCH', '/api/org/settings', {
+        token: owner.token,
+        body: {
+          theme: 'light',
+          brandColor: '#10b981',
+          defaultMaxParticipants: 250,
+          customStrings: { 'join.button': 'Enter' },
+          defaultWaitingRoom: true,
+        },
+      }),
+    );
+    expect(patched).toMatchObject({
+      theme: 'light',
+      brandColor: '#10b981',
+      defaultMaxParticipants: 250,
+      defaultWaitingRoom: true,
+      borderWidth: 'thin',
+    });
     expect(patched.customStrings).toEqual({ 'join.button': 'Enter' });
     const invalid = [
-      { brandColor: 'red' }, { brandColor: '#12345' }, { brandColor: 'url(javascript:alert(1))' }, { theme: 'neon' },
-      { defaultMaxParticipants: 1 }, { defaultMaxParticipants: 1.5 }, { maxMeetingDurationMinutes: 100000 }, { watermarkPosition: 'middle' },
-      { defaultLocale: 'english' }, { fontFamily: 'x;}body{display:none' }, {}, { orgSlug: 'api' }, { orgSlug: '-bad-' },
+      { brandColor: 'red' },
+      { brandColor: '#12345' },
+      { brandColor: 'url(javascript:alert(1))' },
+      { theme: 'neon' },
+      { defaultMaxParticipants: 1 },
+      { defaultMaxParticipants: 1.5 },
+      { maxMeetingDurationMinutes: 100000 },
+      { watermarkPosition: 'middle' },
+      { defaultLocale: 'english' },
+      { fontFamily: 'x;}body{display:none' },
+      {},
+      { orgSlug: 'api' },
+      { orgSlug: '-bad-' },
     ];
-    for (const body of invalid) await expectError(await call('PATCH', '/api/org/settings', { token: owner.token, body }), 400, 'validation_failed');
+    for (const body of invalid)
+      await expectError(
+        await call('PATCH', '/api/org/settings', { token: owner.token, body }),
+        400,
+        'validation_failed',
+      );
     const after = await json(await call('GET', '/api/org/settings', { token: owner.token }));
     expect(after.brandColor).toBe('#10b981');
   });
 
   it('renames the org and refuses a slug another org holds', async () => {
-    const renamed = await json(await call('PATCH', '/api/org/settings', { token: owner.token, body: { orgName: 'Renamed Co', orgSlug: `renamed-${Date.now().toString(36)}` } }));
+    const renamed = await json(
+      await call('PATCH', '/api/org/settings', {
+        token: owner.token,
+        body: { orgName: 'Renamed Co', orgSlug: `renamed-${Date.now().toString(36)}` },
+      }),
+    );
     expect(renamed.orgName).toBe('Renamed Co');
     expect((await json(await call('GET', '/api/auth/me', { token: owner.token }))).org.name).toBe('Renamed Co');
-    await expectError(await call('PATCH', '/api/org/settings', { token: owner.token, body: { orgSlug: other.org.slug } }), 409, 'slug_taken');
+    await expectError(
+      await call('PATCH', '/api/org/settings', { token: owner.token, body: { orgSlug: other.org.slug } }),
+      409,
+      'slug_taken',
+    );
   });
 
   it('encrypts the recording storage secret and never returns it', async () => {
     const secret = 'CANARY-STORAGE-SECRET-91c2';
     const saved = await call('PATCH', '/api/org/settings', {
       token: owner.token,
-      body: { recordingStorageProvider: 'aws', recordingStorageConfig: { bucket: 'recordings', region: 'eu-west-1', accessKeyId: 'AKIA1', secret } },
+      body: {
+        recordingStorageProvider: 'aws',
+        recordingStorageConfig: { bucket: 'recordings', region: 'eu-west-1', accessKeyId: 'AKIA1', secret },
+      },
     });
     const text = await saved.text();
     expect(text).not.toContain(secret);
-    expect(JSON.parse(text).recordingStorageConfig).toEqual({ bucket: 'recordings', region: 'eu-west-1', accessKeyId: 'AKIA1', hasSecret: true });
-    const row = await env.DB.prepare('SELECT recording_storage_config AS config FROM org_settings WHERE org_id = ?').bind(owner.org.id).first<{ config: string }>();
+    expect(JSON.parse(text).recordingStorageConfig).toEqual({
+      bucket: 'recordings',
+      region: 'eu-west-1',
+      accessKeyId: 'AKIA1',
+      hasSecret: true,
+    });
+    const row = await env.DB.prepare('SELECT recording_storage_config AS config FROM org_settings WHERE org_id = ?')
+      .bind(owner.org.id)
+      .first<{ config: string }>();
     expect(row?.config).not.toContain(secret);
     expect(await readStorageSecret(env, owner.org.id)).toBe(secret);
     // Changing the bucket alone keeps the secret.
-    await call('PATCH', '/api/org/settings', { token: owner.token, body: { recordingStorageConfig: { bucket: 'other' } } });
+    await call('PATCH', '/api/org/settings', {
+      token: owner.token,
+      body: { recordingStorageConfig: { bucket: 'other' } },
+    });
     expect(await readStorageSecret(env, owner.org.id)).toBe(secret);
   });
 
@@ -85,7 +146,9 @@ describe('branding upload', () => {
     const body = await json(response);
     expect(body.url).toMatch(new RegExp(`^/api/org/branding/${owner.org.id}/[0-9A-Z]{26}\\.png$`));
     const listed = await env.R2_BRANDING.list({ prefix: `org/${owner.org.id}/branding/` });
-    expect(listed.objects.map((object) => object.key)).toEqual([`org/${owner.org.id}/branding/${body.url.split('/').pop()}`]);
+    expect(listed.objects.map((object) => object.key)).toEqual([
+      `org/${owner.org.id}/branding/${body.url.split('/').pop()}`,
+    ]);
 
     const served = await call('GET', body.url);
     expect(served.status).toBe(200);
@@ -113,6 +176,13 @@ describe('branding upload', () => {
     await expectError(await upload(owner.token, 'logo', new Uint8Array(3 * 1024 * 1024)), 413);
     const member = await addMember(owner, 'member', 'uploader');
     await expectError(await upload(member.token, 'logo', PNG), 403);
-    await expectError(await call('POST', '/api/org/branding', { token: owner.token, rawBody: '--x\r\nbroken', headers: { 'content-type': 'multipart/form-data; boundary=x' } }), 400);
+    await expectError(
+      await call('POST', '/api/org/branding', {
+        token: owner.token,
+        rawBody: '--x\r\nbroken',
+        headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      }),
+      400,
+    );
   });
 });

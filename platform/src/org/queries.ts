@@ -40,6 +40,8 @@ export function insertOrgStatements(
     : db
         .prepare('INSERT INTO organizations (id, name, slug, owner_id, rtk_app_id) VALUES (?, ?, ?, ?, ?)')
         .bind(org.id, org.name, org.slug, org.ownerId, org.rtkAppId);
-  const insertSettings = db.prepare('INSERT INTO org_settings (org_id) SELECT id FROM organizations WHERE id = ?').bind(org.id);
+  const insertSettings = db
+    .prepare('INSERT INTO org_settings (org_id) SELECT id FROM organizations WHERE id = ?')
+    .bind(org.id);
   return [insertOrg, insertSettings];
 }

@@ -25,7 +25,10 @@ const getOrg = defineRoute('authenticated', {
   tags: ['Organisation'],
   summary: 'The caller’s organisation and its branding',
   responses: {
-    200: { description: 'The organisation', content: { 'application/json': { schema: OrgSummarySchema.extend({ branding: BrandingSchema }) } } },
+    200: {
+      description: 'The organisation',
+      content: { 'application/json': { schema: OrgSummarySchema.extend({ branding: BrandingSchema }) } },
+    },
   },
 });
 
@@ -44,7 +47,10 @@ const patchSettings = defineRoute('org.settings.manage', {
   summary: 'Change some org settings',
   request: { body: { required: true, content: { 'application/json': { schema: OrgSettingsPatchSchema } } } },
   responses: {
-    200: { description: 'The settings after the change', content: { 'application/json': { schema: OrgSettingsSchema } } },
+    200: {
+      description: 'The settings after the change',
+      content: { 'application/json': { schema: OrgSettingsSchema } },
+    },
     ...errorResponses(409),
   },
 });
@@ -56,7 +62,8 @@ const uploadBranding = defineRoute('org.settings.manage', {
   path: '/api/org/branding',
   tags: ['Organisation'],
   summary: 'Upload the logo, favicon or recording watermark',
-  description: 'PNG, JPEG or WebP (favicon also ICO); the type is read from the file itself. Logo ≤ 2 MB, favicon ≤ 256 KB, watermark ≤ 1 MB.',
+  description:
+    'PNG, JPEG or WebP (favicon also ICO); the type is read from the file itself. Logo ≤ 2 MB, favicon ≤ 256 KB, watermark ≤ 1 MB.',
   request: {
     body: {
       required: true,
@@ -68,7 +75,12 @@ const uploadBranding = defineRoute('org.settings.manage', {
       description: 'Stored; the org setting now points at it',
       content: {
         'application/json': {
-          schema: z.object({ kind: z.enum(BRANDING_KINDS), url: z.string(), contentType: z.string(), size: z.number() }),
+          schema: z.object({
+            kind: z.enum(BRANDING_KINDS),
+            url: z.string(),
+            contentType: z.string(),
+            size: z.number(),
+          }),
         },
       },
     },
@@ -82,7 +94,10 @@ const getBrandingAsset = defineRoute('public', {
   tags: ['Organisation'],
   summary: 'A branding image (public: guests see the logo before signing in)',
   request: { params: z.object({ orgId: PathIdSchema, fileName: z.string().max(64) }) },
-  responses: { 200: { description: 'The image', content: { 'image/*': { schema: FileSchema } } }, ...errorResponses(404) },
+  responses: {
+    200: { description: 'The image', content: { 'image/*': { schema: FileSchema } } },
+    ...errorResponses(404),
+  },
 });
 
 export const orgRoutes = createRouter()
@@ -90,11 +105,18 @@ export const orgRoutes = createRouter()
     const { orgId } = c.get('auth');
     const [org, settings] = await Promise.all([findOrgById(c.env.DB, orgId), getOrgSettings(c.env, orgId)]);
     if (!org) throw notFound('The organisation');
-    const branding = { theme: settings.theme, brandColor: settings.brandColor, logoUrl: settings.logoUrl, faviconUrl: settings.faviconUrl };
+    const branding = {
+      theme: settings.theme,
+      brandColor: settings.brandColor,
+      logoUrl: settings.logoUrl,
+      faviconUrl: settings.faviconUrl,
+    };
     return c.json({ ...toOrgSummary(org), branding }, 200);
   })
   .openapi(getSettings, async (c) => c.json(await getOrgSettings(c.env, c.get('auth').orgId), 200))
-  .openapi(patchSettings, async (c) => c.json(await updateOrgSettings(c.env, c.get('auth').orgId, c.req.valid('json')), 200))
+  .openapi(patchSettings, async (c) =>
+    c.json(await updateOrgSettings(c.env, c.get('auth').orgId, c.req.valid('json')), 200),
+  )
   .openapi(getBrandingAsset, async (c) => {
     const { orgId, fileName } = c.req.valid('param');
     const object = await readBrandingAsset(c.env, orgId, fileName);

@@ -26,7 +26,12 @@ export function settingsFromRow(row: OrgSettingsRow): Record<SettingKey, unknown
 }
 
 /** One UPDATE for the given §12.3 fields; values are bound, column names come only from the schema. */
-export function updateSettingsStatement(db: D1Database, orgId: string, changes: Partial<Record<SettingKey, unknown>>, extraColumns: Record<string, unknown> = {}) {
+export function updateSettingsStatement(
+  db: D1Database,
+  orgId: string,
+  changes: Partial<Record<SettingKey, unknown>>,
+  extraColumns: Record<string, unknown> = {},
+) {
   const columns: [string, unknown][] = [
     ...Object.entries(changes).map(([key, value]): [string, unknown] => {
       const settingKey = key as SettingKey;
@@ -36,7 +41,10 @@ export function updateSettingsStatement(db: D1Database, orgId: string, changes: 
     }),
     ...Object.entries(extraColumns),
   ];
-  const assignments = [...columns.map(([column]) => `${column} = ?`), "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')"];
+  const assignments = [
+    ...columns.map(([column]) => `${column} = ?`),
+    "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')",
+  ];
   return db
     .prepare(`UPDATE org_settings SET ${assignments.join(', ')} WHERE org_id = ?`)
     .bind(...columns.map(([, value]) => value), orgId);

@@ -6,14 +6,21 @@ const GUEST_ACCESS = ['disabled', 'link_only', 'open'] as const;
 const STORAGE_PROVIDERS = ['r2', 'aws', 'azure', 'digitalocean', 'gcs', 'sftp'] as const;
 
 const nullableHex = HexColorSchema.nullable();
-const fontName = z.string().trim().max(100).regex(/^[\p{L}\p{N} ,'"-]*$/u, 'Letters, digits, spaces, commas, quotes and hyphens only.');
+const fontName = z
+  .string()
+  .trim()
+  .max(100)
+  .regex(/^[\p{L}\p{N} ,'"-]*$/u, 'Letters, digits, spaces, commas, quotes and hyphens only.');
 
 /** Where a recording goes when it is not RTK's own bucket. The secret is write-only (encrypted at rest). */
 export const StorageConfigInputSchema = z
   .object({
     bucket: z.string().trim().min(1).max(255),
     region: z.string().trim().max(64).optional(),
-    endpoint: z.url({ protocol: /^https$/ }).max(500).optional(),
+    endpoint: z
+      .url({ protocol: /^https$/ })
+      .max(500)
+      .optional(),
     path: z.string().trim().max(500).optional(),
     accessKeyId: z.string().trim().max(256).optional(),
     secret: z.string().max(4096).optional(),

@@ -18,7 +18,9 @@ interface StoredStorageConfig {
 const storageSecretLocation = (orgId: string) => `org_settings|${orgId}|recording_storage_config`;
 
 function toApiSettings(row: OrgSettingsRow): OrgSettings {
-  const stored = row.recording_storage_config ? (JSON.parse(String(row.recording_storage_config)) as StoredStorageConfig) : null;
+  const stored = row.recording_storage_config
+    ? (JSON.parse(String(row.recording_storage_config)) as StoredStorageConfig)
+    : null;
   const { sealedSecret, ...visible } = stored ?? ({} as StoredStorageConfig);
   return {
     orgName: String(row.org_name),
@@ -41,7 +43,9 @@ export async function getOrgSettings(env: Env, orgId: string): Promise<OrgSettin
 /** The storage secret in plain text, for the code that starts recordings. Never sent to a client. */
 export async function readStorageSecret(env: Env, orgId: string): Promise<string | null> {
   const row = await findSettingsRow(env.DB, orgId);
-  const stored = row?.recording_storage_config ? (JSON.parse(String(row.recording_storage_config)) as StoredStorageConfig) : null;
+  const stored = row?.recording_storage_config
+    ? (JSON.parse(String(row.recording_storage_config)) as StoredStorageConfig)
+    : null;
   if (!stored?.sealedSecret) return null;
   return decryptField(deriveFieldKey(env.JWT_SECRET), stored.sealedSecret, storageSecretLocation(orgId));
 }
@@ -53,9 +57,10 @@ export async function updateOrgSettings(env: Env, orgId: string, patch: OrgSetti
   const settingChanges = Object.fromEntries(Object.entries(fields).filter(([key]) => key in OrgSettingsFields));
   const extraColumns: Record<string, unknown> = {};
   if (recordingStorageConfig !== undefined) {
-    extraColumns.recording_storage_config = recordingStorageConfig === null
-      ? null
-      : JSON.stringify(sealStorageConfig(env, orgId, recordingStorageConfig, current));
+    extraColumns.recording_storage_config =
+      recordingStorageConfig === null
+        ? null
+        : JSON.stringify(sealStorageConfig(env, orgId, recordingStorageConfig, current));
   }
   const statements = [updateSettingsStatement(env.DB, orgId, settingChanges, extraColumns)];
   if (orgSlug !== undefined && orgSlug !== current.org_slug) {
@@ -89,8 +94,9 @@ function sealStorageConfig(
   const previous = current.recording_storage_config
     ? (JSON.parse(String(current.recording_storage_config)) as StoredStorageConfig)
     : null;
-  const sealedSecret = secret !== undefined
-    ? encryptField(deriveFieldKey(env.JWT_SECRET), secret, storageSecretLocation(orgId))
-    : previous?.sealedSecret;
+  const sealedSecret =
+    secret !== undefined
+      ? encryptField(deriveFieldKey(env.JWT_SECRET), secret, storageSecretLocation(orgId))
+      : previous?.sealedSecret;
   return sealedSecret ? { ...visible, sealedSecret } : visible;
 }

@@ -4,10 +4,26 @@ import { tooManyRequests } from '../http/errors';
 /** Abuse limits of seed §6.8, counted by the RateLimiter Durable Object (strongly consistent). */
 export const RATE_LIMITS = {
   /** Failed attempts only: a successful sign-in gives its hit back. */
-  loginPerAccount: { limit: 5, windowSeconds: 60, message: 'Too many sign-in attempts for this account. Wait a minute and try again.' },
-  loginPerIp: { limit: 20, windowSeconds: 60, message: 'Too many sign-in attempts from your network. Wait a minute and try again.' },
-  registerPerIp: { limit: 3, windowSeconds: 3600, message: 'Too many sign-ups from your network. Try again in an hour.' },
-  refreshPerFamily: { limit: 30, windowSeconds: 60, message: 'Too many session refreshes. Wait a minute and try again.' },
+  loginPerAccount: {
+    limit: 5,
+    windowSeconds: 60,
+    message: 'Too many sign-in attempts for this account. Wait a minute and try again.',
+  },
+  loginPerIp: {
+    limit: 20,
+    windowSeconds: 60,
+    message: 'Too many sign-in attempts from your network. Wait a minute and try again.',
+  },
+  registerPerIp: {
+    limit: 3,
+    windowSeconds: 3600,
+    message: 'Too many sign-ups from your network. Try again in an hour.',
+  },
+  refreshPerFamily: {
+    limit: 30,
+    windowSeconds: 60,
+    message: 'Too many session refreshes. Wait a minute and try again.',
+  },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;

@@ -10,7 +10,7 @@ describe('RateLimiter', () => {
     expect(refused?.retryAfterSeconds).toBeGreaterThan(0);
   });
   it('migrations were applied', async () => {
-    const row = await env.DB.prepare("SELECT name FROM d1_migrations").first();
+    const row = await env.DB.prepare('SELECT name FROM d1_migrations').first();
     expect(row).toBeTruthy();
   });
 });

@@ -4,20 +4,20 @@ import { can, canManageUser, PERMISSIONS, USER_ROLES, type Permission, type User
 // The seed §4.5 table, transcribed independently of policy.ts: Y = allowed.
 const SEED_MATRIX: Record<Permission, string> = {
   //                         owner admin host member
-  'org.settings.manage':    'Y Y - -',
-  'users.manage':           'Y Y - -',
-  'meetings.create':        'Y Y Y -',
-  'meetings.manage.any':    'Y Y - -',
-  'meetings.manage.own':    'Y Y Y -',
+  'org.settings.manage': 'Y Y - -',
+  'users.manage': 'Y Y - -',
+  'meetings.create': 'Y Y Y -',
+  'meetings.manage.any': 'Y Y - -',
+  'meetings.manage.own': 'Y Y Y -',
   'recordings.control.any': 'Y Y - -',
   'recordings.control.own': 'Y Y Y -',
-  'meetings.join':          'Y Y Y Y',
-  'presets.manage':         'Y Y - -',
-  'analytics.view.all':     'Y Y - -',
-  'analytics.view.own':     'Y Y Y -',
-  'org.delete':             'Y - - -',
-  'diagnostics.view':       'Y Y - -',
-  'diagnostics.manage':     'Y - - -',
+  'meetings.join': 'Y Y Y Y',
+  'presets.manage': 'Y Y - -',
+  'analytics.view.all': 'Y Y - -',
+  'analytics.view.own': 'Y Y Y -',
+  'org.delete': 'Y - - -',
+  'diagnostics.view': 'Y Y - -',
+  'diagnostics.manage': 'Y - - -',
 };
 
 describe('RBAC policy', () => {

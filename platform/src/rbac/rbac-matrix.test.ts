@@ -30,9 +30,17 @@ beforeAll(async () => {
   tokens = {
     ...(Object.fromEntries(USER_ROLES.map((role) => [role, sessions[role].token])) as Record<UserRole, string>),
     anonymous: undefined,
-    expired: await issueAccessToken(env.JWT_SECRET, { userId: owner.user.id, orgId: owner.org.id, role: 'owner' }, Date.now() - 16 * 60_000),
+    expired: await issueAccessToken(
+      env.JWT_SECRET,
+      { userId: owner.user.id, orgId: owner.org.id, role: 'owner' },
+      Date.now() - 16 * 60_000,
+    ),
     deactivated: leaver.token,
-    forged: await issueAccessToken('not-the-deployment-secret', { userId: owner.user.id, orgId: owner.org.id, role: 'owner' }),
+    forged: await issueAccessToken('not-the-deployment-secret', {
+      userId: owner.user.id,
+      orgId: owner.org.id,
+      role: 'owner',
+    }),
     'other-org-owner': otherOwner.token,
   };
   operations = (await apiOperations()).operations;

@@ -20,7 +20,13 @@ interface InviteRow {
 }
 
 function toInvite(row: InviteRow, now = isoNow()): Invite {
-  const status = row.accepted_at ? 'accepted' : row.revoked_at ? 'revoked' : row.expires_at <= now ? 'expired' : 'pending';
+  const status = row.accepted_at
+    ? 'accepted'
+    : row.revoked_at
+      ? 'revoked'
+      : row.expires_at <= now
+        ? 'expired'
+        : 'pending';
   return {
     id: row.id,
     email: row.email,
@@ -33,7 +39,8 @@ function toInvite(row: InviteRow, now = isoNow()): Invite {
 }
 
 export async function createInvite(env: Env, auth: AuthContext, input: InviteCreate) {
-  if (!canManageUser(auth.role, 'member', input.role)) throw forbidden(`Your role cannot invite someone as ${input.role}.`);
+  if (!canManageUser(auth.role, 'member', input.role))
+    throw forbidden(`Your role cannot invite someone as ${input.role}.`);
   if (await findUserByEmail(env.DB, auth.orgId, input.email)) {
     throw conflict('email_taken', 'Someone with this email is already a member of your organisation.');
   }
@@ -42,13 +49,22 @@ export async function createInvite(env: Env, auth: AuthContext, input: InviteCre
   )
     .bind(auth.orgId, input.email, isoNow())
     .first();
-  if (pending) throw conflict('invite_pending', 'This person already has a pending invitation. Revoke it to send a new one.');
+  if (pending)
+    throw conflict('invite_pending', 'This person already has a pending invitation. Revoke it to send a new one.');
   const token = randomToken(32);
   const id = newId();
   await env.DB.prepare(
     'INSERT INTO org_invites (id, org_id, email, role, token_hash, invited_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   )
-    .bind(id, auth.orgId, input.email, input.role, await sha256Hex(token), auth.userId, isoAfter(input.expiresInHours * HOUR))
+    .bind(
+      id,
+      auth.orgId,
+      input.email,
+      input.role,
+      await sha256Hex(token),
+      auth.userId,
+      isoAfter(input.expiresInHours * HOUR),
+    )
     .run();
   const row = (await env.DB.prepare('SELECT * FROM org_invites WHERE id = ?').bind(id).first<InviteRow>())!;
   return { invite: toInvite(row), token, registerPath: `/register?invite=${encodeURIComponent(token)}` };

@@ -1,3 +1,4 @@
+import { likePattern, SqlClauses } from '../database/sql-clauses';
 import type { User } from '../auth/schemas';
 import type { UserRole } from '../rbac/policy';
 
@@ -57,18 +58,19 @@ export interface UserListFilter {
 }
 
 export async function listUsers(db: D1Database, filter: UserListFilter): Promise<UserRow[]> {
-  const conditions = ['org_id = ?'];
-  const values: unknown[] = [filter.orgId];
-  if (filter.role) conditions.push('role = ?'), values.push(filter.role);
-  if (filter.active !== undefined) conditions.push('is_active = ?'), values.push(filter.active ? 1 : 0);
+  const where = new SqlClauses()
+    .add('org_id = ?', filter.orgId)
+    .addIfDefined('role = ?', filter.role)
+    .addIfDefined('is_active = ?', filter.active === undefined ? undefined : filter.active ? 1 : 0)
+    .addIfDefined('id > ?', filter.afterId);
   if (filter.search) {
-    const pattern = `%${filter.search.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
-    conditions.push("(name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')");
-    values.push(pattern, pattern);
+    const pattern = likePattern(filter.search);
+    where.add("(name LIKE ? ESCAPE '\\' OR email LIKE ? ESCAPE '\\')", pattern, pattern);
   }
-  if (filter.afterId) conditions.push('id > ?'), values.push(filter.afterId);
-  const sql = `SELECT * FROM users WHERE ${conditions.join(' AND ')} ORDER BY id LIMIT ?`;
-  const { results } = await db.prepare(sql).bind(...values, filter.limit + 1).all<UserRow>();
+  const { results } = await db
+    .prepare(`SELECT * FROM users WHERE ${where.join(' AND ')} ORDER BY id LIMIT ?`)
+    .bind(...where.values, filter.limit + 1)
+    .all<UserRow>();
   return results;
 }
 
@@ -78,13 +80,12 @@ export const updateUserStatement = (
   userId: string,
   changes: { name?: string; role?: UserRole; isActive?: boolean },
 ) => {
-  const assignments: string[] = [];
-  const values: unknown[] = [];
-  if (changes.name !== undefined) assignments.push('name = ?'), values.push(changes.name);
-  if (changes.role !== undefined) assignments.push('role = ?'), values.push(changes.role);
-  if (changes.isActive !== undefined) assignments.push('is_active = ?'), values.push(changes.isActive ? 1 : 0);
-  assignments.push("updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+  const set = new SqlClauses()
+    .addIfDefined('name = ?', changes.name)
+    .addIfDefined('role = ?', changes.role)
+    .addIfDefined('is_active = ?', changes.isActive === undefined ? undefined : changes.isActive ? 1 : 0)
+    .add("updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
   return db
-    .prepare(`UPDATE users SET ${assignments.join(', ')} WHERE org_id = ? AND id = ?`)
-    .bind(...values, orgId, userId);
+    .prepare(`UPDATE users SET ${set.join(', ')} WHERE org_id = ? AND id = ?`)
+    .bind(...set.values, orgId, userId);
 };

@@ -20,44 +20,74 @@ const userParams = z.object({ userId: PathIdSchema });
 const userResponse = { description: 'The user', content: { 'application/json': { schema: UserSchema } } };
 
 const listUsersRoute = defineRoute('users.manage', {
-  method: 'get', path: '/api/users', tags, summary: 'List the organisation’s users',
+  method: 'get',
+  path: '/api/users',
+  tags,
+  summary: 'List the organisation’s users',
   request: { query: UserListQuerySchema },
   responses: { 200: { description: 'A page of users', content: { 'application/json': { schema: UserListSchema } } } },
 });
 
 const getUserRoute = defineRoute('authenticated', {
-  method: 'get', path: '/api/users/{userId}', tags, summary: 'One user (admins: anyone in the org; others: themselves)',
+  method: 'get',
+  path: '/api/users/{userId}',
+  tags,
+  summary: 'One user (admins: anyone in the org; others: themselves)',
   request: { params: userParams },
   responses: { 200: userResponse, ...errorResponses(404) },
 });
 
 const patchUserRoute = defineRoute('authenticated', {
-  method: 'patch', path: '/api/users/{userId}', tags,
+  method: 'patch',
+  path: '/api/users/{userId}',
+  tags,
   summary: 'Rename yourself; admins also change others’ role or active flag',
-  request: { params: userParams, body: { required: true, content: { 'application/json': { schema: UserPatchSchema } } } },
+  request: {
+    params: userParams,
+    body: { required: true, content: { 'application/json': { schema: UserPatchSchema } } },
+  },
   responses: { 200: userResponse, ...errorResponses(403, 404) },
 });
 
 const deleteUserRoute = defineRoute('users.manage', {
-  method: 'delete', path: '/api/users/{userId}', tags,
+  method: 'delete',
+  path: '/api/users/{userId}',
+  tags,
   summary: 'Deactivate a user (they lose access at once; their history stays)',
   request: { params: userParams },
   responses: { 200: userResponse, ...errorResponses(404) },
 });
 
 const createInviteRoute = defineRoute('users.manage', {
-  method: 'post', path: '/api/users/invites', tags, summary: 'Invite someone with a role',
+  method: 'post',
+  path: '/api/users/invites',
+  tags,
+  summary: 'Invite someone with a role',
   request: { body: { required: true, content: { 'application/json': { schema: InviteCreateSchema } } } },
-  responses: { 201: { description: 'Created', content: { 'application/json': { schema: CreatedInviteSchema } } }, ...errorResponses(409) },
+  responses: {
+    201: { description: 'Created', content: { 'application/json': { schema: CreatedInviteSchema } } },
+    ...errorResponses(409),
+  },
 });
 
 const listInvitesRoute = defineRoute('users.manage', {
-  method: 'get', path: '/api/users/invites', tags, summary: 'Invitations, newest first',
-  responses: { 200: { description: 'Invitations', content: { 'application/json': { schema: z.object({ items: z.array(InviteSchema) }) } } } },
+  method: 'get',
+  path: '/api/users/invites',
+  tags,
+  summary: 'Invitations, newest first',
+  responses: {
+    200: {
+      description: 'Invitations',
+      content: { 'application/json': { schema: z.object({ items: z.array(InviteSchema) }) } },
+    },
+  },
 });
 
 const revokeInviteRoute = defineRoute('users.manage', {
-  method: 'delete', path: '/api/users/invites/{inviteId}', tags, summary: 'Revoke a pending invitation',
+  method: 'delete',
+  path: '/api/users/invites/{inviteId}',
+  tags,
+  summary: 'Revoke a pending invitation',
   request: { params: z.object({ inviteId: PathIdSchema }) },
   responses: { 204: { description: 'Revoked' }, ...errorResponses(404) },
 });
@@ -75,4 +105,6 @@ export const userRoutes = createRouter()
   .openapi(patchUserRoute, async (c) =>
     c.json(await updateOrgUser(c.env, c.get('auth'), c.req.valid('param').userId, c.req.valid('json')), 200),
   )
-  .openapi(deleteUserRoute, async (c) => c.json(await deactivateOrgUser(c.env, c.get('auth'), c.req.valid('param').userId), 200));
+  .openapi(deleteUserRoute, async (c) =>
+    c.json(await deactivateOrgUser(c.env, c.get('auth'), c.req.valid('param').userId), 200),
+  );

@@ -5,7 +5,10 @@ import { CursorQuerySchema, EmailSchema, humanName } from '../validation/fields'
 
 export const UserListQuerySchema = CursorQuerySchema.extend({
   role: z.enum(USER_ROLES).optional(),
-  active: z.enum(['true', 'false']).transform((value) => value === 'true').optional(),
+  active: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional(),
   q: z.string().trim().min(1).max(100).optional().openapi({ description: 'Matches name or email.' }),
 });
 

@@ -39,7 +39,8 @@ export async function updateOrgUser(env: Env, auth: AuthContext, userId: string,
   const changesAccess = patch.role !== undefined || patch.isActive !== undefined;
   if (changesAccess) {
     if (userId === auth.userId) throw forbidden('You cannot change your own role or deactivate yourself.');
-    if (!canManageUser(auth.role, target.role, patch.role)) throw forbidden('Your role cannot change this user’s access.');
+    if (!canManageUser(auth.role, target.role, patch.role))
+      throw forbidden('Your role cannot change this user’s access.');
   } else if (userId !== auth.userId && !canManageUser(auth.role, target.role)) {
     throw forbidden('Your role cannot change this user.');
   }

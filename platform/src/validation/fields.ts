@@ -32,15 +32,40 @@ export const PasswordSchema = z
 
 /** Words that would collide with app routes if used as an org or room slug. */
 export const RESERVED_SLUGS = new Set([
-  'api', 'admin', 'app', 'assets', 'auth', 'login', 'logout', 'register', 'signup', 'settings', 'm', 'meetings',
-  'meeting', 'join', 'webhooks', 'docs', 'static', 'www', 'help', 'support', 'new', 'static', 'well-known', 'invite',
+  'api',
+  'admin',
+  'app',
+  'assets',
+  'auth',
+  'login',
+  'logout',
+  'register',
+  'signup',
+  'settings',
+  'm',
+  'meetings',
+  'meeting',
+  'join',
+  'webhooks',
+  'docs',
+  'static',
+  'www',
+  'help',
+  'support',
+  'new',
+  'static',
+  'well-known',
+  'invite',
 ]);
 
 export const SlugSchema = z
   .string()
   .trim()
   .toLowerCase()
-  .regex(/^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$/, 'Use 3–40 lowercase letters, digits or hyphens, not starting or ending with a hyphen.')
+  .regex(
+    /^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$/,
+    'Use 3–40 lowercase letters, digits or hyphens, not starting or ending with a hyphen.',
+  )
   .refine((slug) => !RESERVED_SLUGS.has(slug), 'This name is reserved; choose another.')
   .openapi({ example: 'acme-corp' });
 

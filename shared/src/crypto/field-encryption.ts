@@ -11,7 +11,13 @@ import { base64Decode, base64UrlEncode } from '../encoding';
 const VERSION = 'v1';
 
 export function deriveFieldKey(masterSecret: string): Uint8Array {
-  return hkdf(sha256, new TextEncoder().encode(masterSecret), undefined, new TextEncoder().encode('castio field encryption v1'), 32);
+  return hkdf(
+    sha256,
+    new TextEncoder().encode(masterSecret),
+    undefined,
+    new TextEncoder().encode('castio field encryption v1'),
+    32,
+  );
 }
 
 export function encryptField(key: Uint8Array, plaintext: string, location: string): string {
