@@ -6,6 +6,7 @@ import { handleError } from './http/error-handler';
 import { envelope } from './http/errors';
 import { jsonBodyLimit, requireJsonBody } from './http/json-body';
 import { createRouter } from './http/router';
+import { rejectCrossSiteWrites } from './http/same-origin';
 import { orgRoutes } from './org/routes';
 import { userRoutes } from './users/routes';
 
@@ -26,6 +27,7 @@ export function createApp() {
       xFrameOptions: 'DENY',
     }),
   );
+  app.use('/api/*', rejectCrossSiteWrites);
   app.use('/api/*', async (c, next) => {
     if (UPLOAD_PATHS.has(c.req.path)) return next();
     return jsonBodyLimit(c, async () => {

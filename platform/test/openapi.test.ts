@@ -64,3 +64,21 @@ describe('OpenAPI document', () => {
     expect(response.headers.get('x-content-type-options')).toBe('nosniff');
   });
 });
+
+describe('cross-site requests', () => {
+  it('refuses writes a browser sends from another site, and allows same-origin and server clients', async () => {
+    const body = { email: 'csrf@example.com', password: 'whatever-long' };
+    const evil = await call('POST', '/api/auth/login', { body, headers: { origin: 'https://evil.example' } });
+    expect(evil.status).toBe(403);
+    expect((await json(evil)).error.code).toBe('cross_site_request');
+    const fetchMeta = await call('POST', '/api/auth/refresh', { headers: { 'sec-fetch-site': 'cross-site' } });
+    expect(fetchMeta.status).toBe(403);
+    const sameOrigin = await call('POST', '/api/auth/login', {
+      body,
+      headers: { origin: 'http://localhost', 'sec-fetch-site': 'same-origin' },
+    });
+    expect(sameOrigin.status).toBe(401);
+    expect((await call('POST', '/api/auth/login', { body })).status).toBe(401);
+    expect((await call('GET', '/api/health', { headers: { origin: 'https://evil.example' } })).status).toBe(200);
+  });
+});
