@@ -9,11 +9,14 @@ import { createRouter } from './http/router';
 import { rejectCrossSiteWrites } from './http/same-origin';
 import { orgRoutes } from './org/routes';
 import { userRoutes } from './users/routes';
+import { webhookRoutes } from './webhooks/routes';
 
 export const SCALAR_BUNDLE_PATH = '/vendor/scalar-api-reference.js';
 
 /** Routes that take multipart uploads: they apply their own (larger) body limit. */
 const UPLOAD_PATHS = new Set(['/api/org/branding']);
+/** The RTK webhook alias reads its raw body itself (signature over exact bytes, its own size limit). */
+const RAW_BODY_PATHS = new Set(['/api/webhooks/rtk']);
 
 export function createApp() {
   const app = createRouter();
@@ -29,7 +32,7 @@ export function createApp() {
   );
   app.use('/api/*', rejectCrossSiteWrites);
   app.use('/api/*', async (c, next) => {
-    if (UPLOAD_PATHS.has(c.req.path)) return next();
+    if (UPLOAD_PATHS.has(c.req.path) || RAW_BODY_PATHS.has(c.req.path)) return next();
     return jsonBodyLimit(c, async () => {
       await requireJsonBody(c, next);
     });
@@ -39,6 +42,8 @@ export function createApp() {
   app.route('/', authRoutes);
   app.route('/', userRoutes);
   app.route('/', orgRoutes);
+  app.route('/', webhookRoutes);
+  app.route('/api', webhookRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -19,6 +19,16 @@ export interface Env {
   RTK_API_BASE: string;
   ALLOW_ORG_SIGNUP?: string;
   PHONE_HOME_URL?: string;
+  /** Base of RTK's webhook key (`<base>/.well-known/webhooks.json`); defaults to api.realtime.cloudflare.com. */
+  RTK_WEBHOOK_KEYS_URL?: string;
+  /** Extra origins (comma-separated) whose download URLs may be fetched, e.g. the local cloud's. */
+  RTK_DOWNLOAD_ORIGINS?: string;
+  /** Public URL of this deployment's web app, for links in mail. */
+  APP_BASE_URL?: string;
+  /** HTTP mail API (ARCHITECTURE item 8): POST `{from,to,subject,text}`; unset = mail stays queued. */
+  MAIL_API_URL?: string;
+  MAIL_API_TOKEN?: string;
+  MAIL_FROM?: string;
 
   JWT_SECRET: string;
   ACCOUNT_ID?: string;

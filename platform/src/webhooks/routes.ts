@@ -1,0 +1,51 @@
+import { z } from '@hono/zod-openapi';
+import { ApiError, errorResponses } from '../http/errors';
+import { defineRoute } from '../http/route';
+import { createRouter } from '../http/router';
+import { ingestDelivery, processStoredEvent } from './ingest';
+
+export const WEBHOOK_BODY_LIMIT_BYTES = 1024 * 1024;
+
+const ReceivedSchema = z
+  .object({ received: z.literal(true), duplicate: z.boolean(), eventId: z.string().nullable() })
+  .openapi('WebhookReceived');
+
+const receiveRoute = defineRoute('public', {
+  method: 'post',
+  path: '/webhooks/rtk',
+  tags: ['Webhooks'],
+  summary: 'RealtimeKit webhook receiver (also at /api/webhooks/rtk)',
+  description:
+    'Called by RealtimeKit, not by people. The body is verified with RTK’s RSA-SHA256 signature (`rtk-signature`) ' +
+    'over the raw bytes before anything reads it, stored, deduplicated on `rtk-uuid` and on (`rtk-webhook-id`, body ' +
+    'hash), and answered 200; processing follows. 401 on a bad signature (RTK does not retry), 5xx when the event ' +
+    'could not be stored (RTK retries).',
+  responses: {
+    200: {
+      description: 'Stored (or a duplicate of a stored delivery)',
+      content: { 'application/json': { schema: ReceivedSchema } },
+    },
+    ...errorResponses(401, 413, 500, 503),
+  },
+});
+
+export const webhookRoutes = createRouter().openapi(receiveRoute, async (c) => {
+  const length = Number(c.req.header('content-length') ?? 0);
+  if (length > WEBHOOK_BODY_LIMIT_BYTES) throw new ApiError(413, 'payload_too_large', 'The webhook body is too large.');
+  const raw = await c.req.arrayBuffer();
+  if (raw.byteLength > WEBHOOK_BODY_LIMIT_BYTES)
+    throw new ApiError(413, 'payload_too_large', 'The webhook body is too large.');
+  const outcome = await ingestDelivery(c.env, c.req.raw.headers, raw);
+  if (outcome.eventId) {
+    const work = processStoredEvent(c.env, outcome.eventId);
+    let deferred = false;
+    try {
+      c.executionCtx.waitUntil(work);
+      deferred = true;
+    } catch {
+      deferred = false; // No execution context (in-process tests): process before answering.
+    }
+    if (!deferred) await work;
+  }
+  return c.json(outcome.body as never, outcome.status as 200);
+});
