@@ -219,3 +219,52 @@ export const meetingObject = (
   ...(times.endedAt ? { endedAt: times.endedAt } : {}),
   organizedBy: { id: 'org-rtk', name: 'Castio' },
 });
+
+/** A D1 binding whose n-th next operation (statement or batch) throws once: injected storage failures. */
+export function faultyDb(real: D1Database) {
+  let countdown = 0;
+  const realOf = new WeakMap<object, D1PreparedStatement>();
+  const tick = () => {
+    if (countdown > 0 && --countdown === 0) throw new Error('D1_ERROR: injected failure');
+  };
+  const wrap = (statement: D1PreparedStatement): D1PreparedStatement => {
+    const proxy = new Proxy(statement, {
+      get(target, property) {
+        if (property === 'bind') return (...values: unknown[]) => wrap(target.bind(...values));
+        if (property === 'run' || property === 'first' || property === 'all' || property === 'raw') {
+          return async (...args: unknown[]) => {
+            tick();
+            return (target as any)[property](...args);
+          };
+        }
+        const value = Reflect.get(target, property, target);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    realOf.set(proxy, statement);
+    return proxy;
+  };
+  const db = new Proxy(real, {
+    get(target, property) {
+      if (property === 'prepare') return (sql: string) => wrap(target.prepare(sql));
+      if (property === 'batch') {
+        return async (statements: D1PreparedStatement[]) => {
+          tick();
+          return target.batch(statements.map((statement) => realOf.get(statement) ?? statement));
+        };
+      }
+      const value = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return {
+    db,
+    /** The n-th D1 operation from now fails (1 = the very next one); 0 disarms. */
+    failAt(n: number) {
+      countdown = n;
+    },
+    get armed() {
+      return countdown > 0;
+    },
+  };
+}

@@ -103,13 +103,18 @@ const describe = (error: unknown) => String((error as Error)?.message ?? error).
  * §3.2 tags) for the retry cron. Returns the final state of this attempt.
  */
 export async function processStoredEvent(env: Env, eventId: string, now = Date.now()) {
-  const event = await claimAttempt(env.DB, eventId, now);
+  let event: Awaited<ReturnType<typeof claimAttempt>>;
+  try {
+    event = await claimAttempt(env.DB, eventId, now);
+  } catch {
+    return 'failed' as const; // D1 unavailable: the event is still due, the next cron run takes it.
+  }
   if (!event) return 'skipped' as const;
   const started = Date.now();
-  await markProcessing(env.DB, event);
-  const body: unknown = JSON.parse(event.payload_json);
   let poison = false;
   try {
+    await markProcessing(env.DB, event);
+    const body: unknown = JSON.parse(event.payload_json);
     const parsed = parseEvent(body);
     const target = await resolveRtkMeeting(env.DB, parsed.rtkMeetingId);
     if (!target || target.orgId !== event.org_id) {
