@@ -10,6 +10,8 @@ import { rejectCrossSiteWrites } from './http/same-origin';
 import { orgRoutes } from './org/routes';
 import { userRoutes } from './users/routes';
 import { webhookRoutes } from './webhooks/routes';
+import { sessionRoutes } from './sessions/routes';
+import { postMeetingRoutes } from './post-meeting/routes';
 
 export const SCALAR_BUNDLE_PATH = '/vendor/scalar-api-reference.js';
 
@@ -44,6 +46,8 @@ export function createApp() {
   app.route('/', orgRoutes);
   app.route('/', webhookRoutes);
   app.route('/api', webhookRoutes);
+  app.route('/', sessionRoutes);
+  app.route('/', postMeetingRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

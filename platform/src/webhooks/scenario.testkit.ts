@@ -209,7 +209,7 @@ export function buildScenario(
     userId: peer.customParticipantId,
     displayName: peer.name,
     type: 'text',
-    payload: `Hello ${index} =SUM(A1)`,
+    payload: index === 1 ? '=SUM(A1)' : `Hello ${index}`,
     pinned: index === 0,
     isPrivate: false,
     targetUserIds: [],

@@ -1,0 +1,204 @@
+import type { AuthContext } from '../auth/auth-context';
+import type { Env } from '../env';
+import { ApiError, conflict, notFound } from '../http/errors';
+import { can } from '../rbac/policy';
+import { assertManagesMeeting, meetingInOrg } from '../sessions/access';
+import type { SessionRow } from '../sessions/queries';
+import { toCsv, type TranscriptEntry } from './formats';
+import { RtkApiError, requestSummary, rtkConfigured } from './rtk-api';
+
+/** The requested session of the meeting, or its latest one that has the given data. */
+async function pickSession(
+  db: D1Database,
+  auth: AuthContext,
+  meetingId: string,
+  sessionId: string | undefined,
+  flag: 'has_transcript' | 'has_summary' | 'has_chat' | null,
+  what: string,
+): Promise<SessionRow> {
+  await meetingInOrg(db, auth, meetingId);
+  const session = sessionId
+    ? await db
+        .prepare('SELECT * FROM sessions WHERE id = ? AND meeting_id = ? AND org_id = ?')
+        .bind(sessionId, meetingId, auth.orgId)
+        .first<SessionRow>()
+    : await db
+        .prepare(
+          `SELECT * FROM sessions WHERE meeting_id = ? AND org_id = ? ${flag ? `AND ${flag} = 1` : ''}
+            ORDER BY COALESCE(started_at, created_at) DESC, id DESC LIMIT 1`,
+        )
+        .bind(meetingId, auth.orgId)
+        .first<SessionRow>();
+  if (!session) throw notFound(what);
+  return session;
+}
+
+const notExpired = (expiry: string | null) => !expiry || Date.parse(expiry) > Date.now();
+
+export async function listRecordings(db: D1Database, auth: AuthContext, meetingId: string) {
+  await meetingInOrg(db, auth, meetingId);
+  const [recordings, history] = await db.batch([
+    db
+      .prepare(
+        'SELECT * FROM recordings WHERE meeting_id = ? AND org_id = ? ORDER BY created_at DESC, id DESC LIMIT 200',
+      )
+      .bind(meetingId, auth.orgId),
+    db
+      .prepare(
+        `SELECT e.recording_id, e.status, e.occurred_at FROM recording_status_events e
+           JOIN recordings r ON r.id = e.recording_id WHERE r.meeting_id = ? AND r.org_id = ? ORDER BY e.occurred_at`,
+      )
+      .bind(meetingId, auth.orgId),
+  ]);
+  const byRecording = new Map<string, { status: string; at: string }[]>();
+  for (const row of history!.results as any[]) {
+    const list = byRecording.get(row.recording_id) ?? [];
+    list.push({ status: row.status, at: row.occurred_at });
+    byRecording.set(row.recording_id, list);
+  }
+  return {
+    items: (recordings!.results as any[]).map((row) => ({
+      id: row.id,
+      sessionId: row.session_id,
+      status: row.status,
+      durationSeconds: row.duration_seconds,
+      fileSizeBytes: row.file_size_bytes,
+      codec: row.codec,
+      storageLocation: row.storage_location,
+      // RTK's presigned URL only while it works (7 days); external buckets keep their own URL.
+      downloadUrl: row.download_url && notExpired(row.download_url_expiry) ? row.download_url : null,
+      downloadUrlExpiry: row.download_url_expiry,
+      errorMessage: row.error_message,
+      startedAt: row.started_at,
+      endedAt: row.ended_at,
+      history: byRecording.get(row.id) ?? [],
+    })),
+  };
+}
+
+export async function getTranscript(env: Env, auth: AuthContext, meetingId: string, sessionId?: string) {
+  const session = await pickSession(env.DB, auth, meetingId, sessionId, 'has_transcript', 'The transcript');
+  const row = await env.DB.prepare('SELECT * FROM transcripts WHERE session_id = ? AND org_id = ?')
+    .bind(session.id, auth.orgId)
+    .first<any>();
+  if (!row) throw notFound('The transcript');
+  let json: string | null = row.transcript_json;
+  if (json === null && row.storage_key) json = (await (await env.R2_EXPORTS.get(row.storage_key))?.text()) ?? null;
+  const entries = JSON.parse(json ?? '[]') as TranscriptEntry[];
+  return { sessionId: session.id, language: row.language as string, copiedAt: row.created_at as string, entries };
+}
+
+export async function getSummary(db: D1Database, auth: AuthContext, meetingId: string, sessionId?: string) {
+  const session = await pickSession(db, auth, meetingId, sessionId, 'has_summary', 'The summary');
+  const row = await db
+    .prepare('SELECT summary_markdown, summary_type, created_at FROM summaries WHERE session_id = ? AND org_id = ?')
+    .bind(session.id, auth.orgId)
+    .first<any>();
+  if (!row?.summary_markdown) throw notFound('The summary');
+  return {
+    sessionId: session.id,
+    markdown: row.summary_markdown as string,
+    summaryType: row.summary_type,
+    copiedAt: row.created_at,
+  };
+}
+
+/** Manual "Generate summary" (seed §8.3): needs a transcript; the summary itself arrives by webhook. */
+export async function generateSummary(env: Env, auth: AuthContext, meetingId: string, sessionId?: string) {
+  const meeting = await meetingInOrg(env.DB, auth, meetingId);
+  assertManagesMeeting(auth, meeting);
+  const session = await pickSession(env.DB, auth, meetingId, sessionId, null, 'The session');
+  if (session.status !== 'ended') throw conflict('session_active', 'The session has not ended yet.');
+  if (!session.has_transcript) {
+    throw conflict('no_transcript', 'This session has no transcript, so it cannot be summarised.');
+  }
+  if (!rtkConfigured(env)) throw new ApiError(503, 'rtk_not_configured', 'RealtimeKit is not configured.');
+  try {
+    const result = await requestSummary(env, session.rtk_session_id);
+    return { sessionId: session.id, status: result.status ?? 'requested' };
+  } catch (error) {
+    if (error instanceof RtkApiError) {
+      throw new ApiError(502, 'rtk_unavailable', 'RealtimeKit did not accept the request; try again later.');
+    }
+    throw error;
+  }
+}
+
+interface ChatRow {
+  rtk_message_id: string;
+  sender_user_id: string | null;
+  sender_name: string | null;
+  message_type: string;
+  content: string | null;
+  file_name: string | null;
+  file_url: string | null;
+  is_pinned: number;
+  is_private: number;
+  recipient_user_id: string | null;
+  sent_at: string;
+}
+
+/**
+ * The chat of a session, pinned messages first then in time order. Private messages are shown only to their
+ * sender and recipient, and to owners/admins.
+ */
+export async function getChat(db: D1Database, auth: AuthContext, meetingId: string, sessionId?: string) {
+  const session = await pickSession(db, auth, meetingId, sessionId, 'has_chat', 'The chat');
+  const seesAllPrivate = can(auth.role, 'users.manage');
+  const { results } = await db
+    .prepare(
+      `SELECT rtk_message_id, sender_user_id, sender_name, message_type, content, file_name, file_url, is_pinned, is_private,
+              recipient_user_id, sent_at
+         FROM chat_messages WHERE session_id = ? AND org_id = ?
+          AND (is_private = 0 OR ? = 1 OR sender_user_id = ? OR recipient_user_id = ?)
+        ORDER BY is_pinned DESC, sent_at, rtk_message_id`,
+    )
+    .bind(session.id, auth.orgId, seesAllPrivate ? 1 : 0, auth.userId, auth.userId)
+    .all<ChatRow>();
+  return {
+    sessionId: session.id,
+    messages: results.map((row) => ({
+      id: row.rtk_message_id,
+      senderUserId: row.sender_user_id,
+      senderName: row.sender_name,
+      type: row.message_type as 'text' | 'file' | 'image',
+      content: row.content,
+      fileName: row.file_name,
+      fileUrl: row.file_url,
+      isPinned: row.is_pinned === 1,
+      isPrivate: row.is_private === 1,
+      recipientUserId: row.recipient_user_id,
+      sentAt: row.sent_at,
+    })),
+  };
+}
+
+export const chatCsv = (chat: Awaited<ReturnType<typeof getChat>>) =>
+  toCsv(
+    [
+      'id',
+      'sent_at',
+      'sender_user_id',
+      'sender_name',
+      'type',
+      'content',
+      'file_name',
+      'file_url',
+      'pinned',
+      'private',
+      'recipient_user_id',
+    ],
+    chat.messages.map((message) => [
+      message.id,
+      message.sentAt,
+      message.senderUserId,
+      message.senderName,
+      message.type,
+      message.content,
+      message.fileName,
+      message.fileUrl,
+      message.isPinned,
+      message.isPrivate,
+      message.recipientUserId,
+    ]),
+  );
