@@ -12,6 +12,8 @@ import { userRoutes } from './users/routes';
 import { webhookRoutes } from './webhooks/routes';
 import { sessionRoutes } from './sessions/routes';
 import { postMeetingRoutes } from './post-meeting/routes';
+import { diagnosticsRoutes } from './diagnostics/routes';
+import { analyticsRoutes } from './analytics/routes';
 
 export const SCALAR_BUNDLE_PATH = '/vendor/scalar-api-reference.js';
 
@@ -48,6 +50,8 @@ export function createApp() {
   app.route('/api', webhookRoutes);
   app.route('/', sessionRoutes);
   app.route('/', postMeetingRoutes);
+  app.route('/', diagnosticsRoutes);
+  app.route('/', analyticsRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

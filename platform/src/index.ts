@@ -2,6 +2,7 @@ import * as Sentry from '@sentry/cloudflare';
 import { createApp } from './app';
 import type { Env } from './env';
 import { sentryOptions } from './observability/sentry';
+import { runScheduled } from './diagnostics/crons';
 
 export { RateLimiter } from './rate-limit/rate-limiter-object';
 export { RealtimeAgent } from './agents/realtime-agent-object';
@@ -10,4 +11,9 @@ const app = createApp();
 
 export default Sentry.withSentry<Env>((env) => sentryOptions(env), {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
+  // Crons of wrangler.platform.toml: "*/5 * * * *" (webhook retries, polling, mail, health) and "0 3 * * *"
+  // (retention cleanup, analytics rollups).
+  scheduled: (controller, env, ctx) => {
+    ctx.waitUntil(runScheduled(controller.cron, env, controller.scheduledTime));
+  },
 } satisfies ExportedHandler<Env>);

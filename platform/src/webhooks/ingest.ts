@@ -3,6 +3,7 @@ import { hexEncode } from '../../../shared/src/encoding';
 import type { Env } from '../env';
 import { resolveRtkMeeting } from '../sessions/queries';
 import { sendQueuedNotifications } from '../notifications/service';
+import { markDayStaleStatement } from '../analytics/queries';
 import { handleEvent } from './handlers';
 import {
   isKnownEventType,
@@ -122,6 +123,8 @@ export async function processStoredEvent(env: Env, eventId: string, now = Date.n
       return 'processed' as const;
     }
     const result = await handleEvent(env, target, parsed, event.received_at);
+    // A late event for an already rolled-up day: that day is computed live until the next rollup.
+    if (result.sessionId) await markDayStaleStatement(env.DB, result.sessionId).run();
     await markProcessed(env.DB, event, Date.now() - started);
     if (result.sessionEnded) {
       // Best effort: the cron sends whatever this misses.

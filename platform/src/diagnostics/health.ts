@@ -1,0 +1,152 @@
+import { newId } from '../../../shared/src/ids';
+import type { Env } from '../env';
+import { probeRtk, rtkConfigured } from '../post-meeting/rtk-api';
+
+export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
+export type CheckType = 'scheduled' | 'manual' | 'phone_home';
+export const SLOW_PROBE_MS = 2000;
+
+export interface ProbeResult {
+  ok: boolean;
+  latencyMs: number | null;
+  /** Short machine-readable reason when not ok; never an error message with internals. */
+  error?: string;
+  skipped?: boolean;
+}
+
+export interface ProbeSet {
+  d1: ProbeResult;
+  kv: ProbeResult;
+  r2: ProbeResult;
+  rtk: ProbeResult;
+}
+
+/** Seed §3.6: unhealthy if any probe fails, degraded if any is slower than 2 s (or RTK is not set up). Pure. */
+export function overallStatus(probes: ProbeSet): HealthStatus {
+  const results = Object.values(probes) as ProbeResult[];
+  if (results.some((result) => !result.ok && !result.skipped)) return 'unhealthy';
+  if (results.some((result) => result.skipped || (result.latencyMs ?? 0) > SLOW_PROBE_MS)) return 'degraded';
+  return 'healthy';
+}
+
+async function timed(probe: () => Promise<unknown>, timeoutMs = 5000): Promise<ProbeResult> {
+  const started = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    await Promise.race([
+      probe(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+      }),
+    ]);
+    return { ok: true, latencyMs: Math.round(performance.now() - started) };
+  } catch (error) {
+    const name = (error as Error)?.message === 'timeout' ? 'timeout' : ((error as Error)?.name ?? 'error');
+    return { ok: false, latencyMs: Math.round(performance.now() - started), error: name };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+const PROBE_KEY = 'diagnostics/health-probe';
+
+/** D1 `SELECT 1`, a KV read, an R2 head, and the cheapest authenticated RTK call, in parallel. */
+export async function runProbes(env: Env): Promise<ProbeSet> {
+  const [d1, kv, r2, rtk] = await Promise.all([
+    timed(() => env.DB.prepare('SELECT 1').first()),
+    timed(() => env.KV_CACHE.get('cache:diagnostics:probe')),
+    timed(() => env.R2_EXPORTS.head(PROBE_KEY)),
+    rtkConfigured(env)
+      ? timed(() => probeRtk(env))
+      : Promise.resolve<ProbeResult>({ ok: false, latencyMs: null, error: 'not_configured', skipped: true }),
+  ]);
+  return { d1, kv, r2, rtk };
+}
+
+export async function activeCounts(db: D1Database, orgId: string) {
+  const row = await db
+    .prepare(
+      `SELECT COUNT(DISTINCT meeting_id) AS meetings, COALESCE(SUM(participant_count), 0) AS participants
+         FROM sessions WHERE org_id = ? AND status = 'active'`,
+    )
+    .bind(orgId)
+    .first<{ meetings: number; participants: number }>();
+  return { activeMeetings: row?.meetings ?? 0, activeParticipants: row?.participants ?? 0 };
+}
+
+export interface HealthReport {
+  id: string;
+  status: HealthStatus;
+  checkType: CheckType;
+  checkedAt: string;
+  checks: ProbeSet;
+  activeMeetings: number;
+  activeParticipants: number;
+}
+
+/** Probes once and stores the snapshot for the org (a D1 failure is reported, not thrown, when possible). */
+export async function recordHealth(
+  env: Env,
+  orgId: string,
+  checkType: CheckType,
+  probes?: ProbeSet,
+): Promise<HealthReport> {
+  const checks = probes ?? (await runProbes(env));
+  const counts = checks.d1.ok ? await activeCounts(env.DB, orgId).catch(() => null) : null;
+  const report: HealthReport = {
+    id: newId(),
+    status: overallStatus(checks),
+    checkType,
+    checkedAt: new Date().toISOString(),
+    checks,
+    activeMeetings: counts?.activeMeetings ?? 0,
+    activeParticipants: counts?.activeParticipants ?? 0,
+  };
+  await env.DB.prepare(
+    `INSERT INTO diagnostic_health_snapshots (id, org_id, check_type, status, d1_latency_ms, kv_latency_ms, r2_latency_ms,
+       rtk_api_latency_ms, rtk_api_reachable, active_meetings_count, active_participants_count, details, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  )
+    .bind(
+      report.id,
+      orgId,
+      checkType,
+      report.status,
+      checks.d1.latencyMs,
+      checks.kv.latencyMs,
+      checks.r2.latencyMs,
+      checks.rtk.latencyMs,
+      checks.rtk.ok ? 1 : 0,
+      report.activeMeetings,
+      report.activeParticipants,
+      JSON.stringify({ checks }),
+      report.checkedAt,
+    )
+    .run()
+    .catch(() => undefined); // D1 down: the report still answers (it says so), it just cannot be kept.
+  return report;
+}
+
+export async function recentSnapshots(db: D1Database, orgId: string, limit = 20) {
+  const { results } = await db
+    .prepare(
+      `SELECT id, check_type, status, d1_latency_ms, kv_latency_ms, r2_latency_ms, rtk_api_latency_ms, rtk_api_reachable,
+              active_meetings_count, active_participants_count, created_at
+         FROM diagnostic_health_snapshots WHERE org_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`,
+    )
+    .bind(orgId, limit)
+    .all<any>();
+  return results.map((row) => ({
+    id: row.id,
+    checkType: row.check_type,
+    status: row.status,
+    d1LatencyMs: row.d1_latency_ms,
+    kvLatencyMs: row.kv_latency_ms,
+    r2LatencyMs: row.r2_latency_ms,
+    rtkApiLatencyMs: row.rtk_api_latency_ms,
+    rtkApiReachable: row.rtk_api_reachable === 1,
+    activeMeetings: row.active_meetings_count,
+    activeParticipants: row.active_participants_count,
+    createdAt: row.created_at,
+  }));
+}
