@@ -210,7 +210,7 @@ export async function rollupDay(db: D1Database, day: string) {
     db
       .prepare(
         `INSERT INTO analytics_rollups (org_id, date, computed_at)
-         SELECT id, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM organizations
+         SELECT id, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM organizations WHERE true
          ON CONFLICT (org_id, date) DO UPDATE SET computed_at = excluded.computed_at`,
       )
       .bind(day),

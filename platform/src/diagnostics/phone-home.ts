@@ -3,7 +3,7 @@ import { newId } from '../../../shared/src/ids';
 import type { Env } from '../env';
 import type { HealthReport } from './health';
 
-export const SDK_VERSION = '@cloudflare/realtimekit 2.0.2';
+export const SDK_VERSION = 'realtimekit/2.0.2';
 
 /**
  * The phone-home body of seed §3.7: the org id SHA-256 hashed, aggregate counts and latencies, versions, time.

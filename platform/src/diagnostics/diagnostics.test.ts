@@ -1,0 +1,250 @@
+import { env } from 'cloudflare:test';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sha256Hex } from '../../../shared/src/encoding';
+import { addMember, call, createOrg, expectError, json, type Session } from '../../test/helpers';
+import { deliver, FakeRtk, insertMeeting, meetingObject } from '../webhooks/fake-rtk.testkit';
+import { buildScenario } from '../webhooks/scenario.testkit';
+import { EVERY_FIVE_MINUTES, NIGHTLY, runScheduled } from './crons';
+import { cleanupDiagnostics } from './retention';
+
+let fake: FakeRtk;
+let owner: Session;
+let admin: Session;
+let other: Session;
+const CANARY_NAME = 'Zelda Canary-Q9';
+const CANARY_TITLE = 'Secret Merger Talk K7';
+
+beforeAll(async () => {
+  fake = await FakeRtk.start();
+  owner = await createOrg('diag');
+  admin = await addMember(owner, 'admin');
+  other = await createOrg('diagother');
+  await call('PATCH', `/api/users/${admin.user.id}`, { token: admin.token, body: { name: CANARY_NAME } });
+});
+afterAll(() => vi.restoreAllMocks());
+
+describe('health', () => {
+  it('probes D1, KV, R2 and the RTK API, stores the snapshot and shows the history', async () => {
+    const first = await json(await call('GET', '/api/diagnostics/health', { token: admin.token, env: fake.env() }));
+    expect(first.status).toBe('healthy');
+    for (const probe of ['d1', 'kv', 'r2', 'rtk']) expect(first.checks[probe]).toMatchObject({ ok: true });
+    expect(first.checks.rtk.latencyMs).toEqual(expect.any(Number));
+    const stored = await env.DB.prepare('SELECT status, check_type FROM diagnostic_health_snapshots WHERE id = ?')
+      .bind(first.id)
+      .first();
+    expect(stored).toEqual({ status: 'healthy', check_type: 'manual' });
+    fake.faults.set('/realtime/kit/app/meetings', 1);
+    const failing = await json(await call('GET', '/api/diagnostics/health', { token: owner.token, env: fake.env() }));
+    expect(failing.status).toBe('unhealthy');
+    expect(failing.checks.rtk).toMatchObject({ ok: false });
+    expect(failing.history.map((row: any) => row.id)).toEqual(expect.arrayContaining([first.id, failing.id]));
+    // Without RTK credentials the probe is skipped and the deployment is at best degraded.
+    const bare = await json(await call('GET', '/api/diagnostics/health', { token: owner.token }));
+    expect(bare.status).toBe('degraded');
+    expect(bare.checks.rtk).toMatchObject({ skipped: true, error: 'not_configured' });
+  });
+});
+
+describe('webhook deliveries and active meetings', () => {
+  it('lists deliveries with filters and 24-hour figures; another org’s delivery is 404', async () => {
+    const meeting = await insertMeeting(owner);
+    await deliver(fake, { event: 'meeting.started', meeting: meetingObject(meeting.rtkMeetingId, 'sess-d1') });
+    await deliver(fake, {
+      event: 'meeting.summary',
+      meeting: meetingObject(meeting.rtkMeetingId, 'sess-d1'),
+      summaryDownloadUrl: 'https://files.rtk.test/missing.md',
+    });
+    const list = await json(await call('GET', '/api/diagnostics/webhooks?limit=1', { token: admin.token }));
+    expect(list.items).toHaveLength(1);
+    expect(list.nextCursor).toEqual(expect.any(String));
+    expect(list.last24h).toMatchObject({ total: 2, failed: 1 });
+    expect(list.last24h.failureRate).toBe(0.5);
+    const failed = await json(await call('GET', '/api/diagnostics/webhooks?status=failed', { token: admin.token }));
+    expect(failed.items.map((item: any) => item.eventType)).toEqual(['meeting.summary']);
+    const detail = await json(
+      await call('GET', `/api/diagnostics/webhooks/${failed.items[0].id}`, { token: admin.token }),
+    );
+    expect(detail).toMatchObject({
+      status: 'failed',
+      attempt: 1,
+      payloadSummary: expect.stringContaining('meeting.summary'),
+    });
+    expect(detail.nextAttemptAt).toEqual(expect.any(String));
+    await expectError(
+      await call('GET', `/api/diagnostics/webhooks/${failed.items[0].id}`, { token: other.token }),
+      404,
+    );
+    const theirs = await json(await call('GET', '/api/diagnostics/webhooks', { token: other.token }));
+    expect(theirs.items).toEqual([]);
+    const active = await json(await call('GET', '/api/diagnostics/active-meetings', { token: admin.token }));
+    expect(active.items.map((item: any) => item.meetingId)).toContain(meeting.id);
+    expect((await json(await call('GET', '/api/diagnostics/active-meetings', { token: other.token }))).items).toEqual(
+      [],
+    );
+  });
+});
+
+describe('settings', () => {
+  it('lets the owner toggle vendor Sentry and phone-home and set a customer DSN; refuses bad DSNs', async () => {
+    expect(await json(await call('GET', '/api/diagnostics/settings', { token: admin.token }))).toEqual({
+      sentryVendorEnabled: true,
+      sentryCustomerDsn: null,
+      phoneHomeEnabled: true,
+    });
+    const dsn = 'https://abc123@o1.ingest.sentry.io/42';
+    const patched = await json(
+      await call('PATCH', '/api/diagnostics/settings', {
+        token: owner.token,
+        body: { sentryVendorEnabled: false, sentryCustomerDsn: dsn },
+      }),
+    );
+    expect(patched).toEqual({ sentryVendorEnabled: false, sentryCustomerDsn: dsn, phoneHomeEnabled: true });
+    for (const bad of ['http://abc@o1.ingest.sentry.io/42', 'javascript:alert(1)', 'https://o1.ingest.sentry.io/42']) {
+      await expectError(
+        await call('PATCH', '/api/diagnostics/settings', { token: owner.token, body: { sentryCustomerDsn: bad } }),
+        400,
+      );
+    }
+    await expectError(
+      await call('PATCH', '/api/diagnostics/settings', { token: admin.token, body: { phoneHomeEnabled: false } }),
+      403,
+    );
+    await call('PATCH', '/api/diagnostics/settings', {
+      token: owner.token,
+      body: { sentryVendorEnabled: true, sentryCustomerDsn: null },
+    });
+  });
+});
+
+describe('phone-home', () => {
+  it('sends only aggregates with a hashed org id: no names, emails, titles, ids or IPs leave', async () => {
+    const meeting = await insertMeeting(owner, { title: CANARY_TITLE });
+    const scenario = buildScenario(fake, {
+      rtkMeetingId: meeting.rtkMeetingId,
+      users: [owner.user, admin.user],
+      guests: 1,
+      seed: 3,
+    });
+    for (const event of scenario.events.slice(0, 4)) await deliver(fake, event.payload); // a live session
+    fake.telemetry.length = 0;
+    const response = await call('POST', '/api/diagnostics/phone-home', {
+      token: owner.token,
+      body: {},
+      env: fake.env(),
+      ip: '203.0.113.77',
+    });
+    expect(response.status).toBe(200);
+    const result = await json(response);
+    expect(fake.telemetry).toHaveLength(1);
+    const sent = fake.telemetry[0]!;
+    expect(sent.path).toBe('/vendor/api/telemetry/health');
+    expect(sent.body).toEqual(result.sent);
+    expect(Object.keys(sent.body).sort()).toEqual(
+      [
+        'activeMeetings',
+        'activeParticipants',
+        'd1Latency',
+        'kvLatency',
+        'orgId',
+        'r2Latency',
+        'rtkApiLatency',
+        'sdkVersion',
+        'status',
+        'timestamp',
+        'workerVersion',
+      ].sort(),
+    );
+    expect(sent.body.orgId).toBe(await sha256Hex(owner.org.id));
+    const live = await env.DB.prepare(
+      "SELECT COUNT(DISTINCT meeting_id) AS meetings, SUM(participant_count) AS people FROM sessions WHERE org_id = ? AND status = 'active'",
+    )
+      .bind(owner.org.id)
+      .first<any>();
+    expect(sent.body).toMatchObject({ activeMeetings: live.meetings, activeParticipants: live.people });
+    expect(live.meetings).toBe(2);
+    const text = JSON.stringify(sent.body);
+    for (const secret of [
+      owner.org.id,
+      owner.org.slug,
+      owner.org.name,
+      owner.user.email,
+      admin.user.email,
+      owner.user.name,
+      CANARY_NAME,
+      CANARY_TITLE,
+      meeting.id,
+      meeting.rtkMeetingId,
+      scenario.rtkSessionId,
+      '203.0.113.77',
+      'Guest 0',
+      '@',
+    ]) {
+      expect(text, secret).not.toContain(secret);
+    }
+    const logged = await env.DB.prepare(
+      "SELECT details FROM diagnostic_health_snapshots WHERE org_id = ? AND check_type = 'phone_home' ORDER BY created_at DESC LIMIT 1",
+    )
+      .bind(owner.org.id)
+      .first<any>();
+    expect(JSON.parse(logged.details)).toMatchObject({ delivered: true, sent: sent.body });
+  });
+
+  it('stops all outbound telemetry once the org switches it off (manual and scheduled)', async () => {
+    await call('PATCH', '/api/diagnostics/settings', { token: owner.token, body: { phoneHomeEnabled: false } });
+    fake.telemetry.length = 0;
+    await expectError(
+      await call('POST', '/api/diagnostics/phone-home', { token: owner.token, body: {}, env: fake.env() }),
+      409,
+      'phone_home_disabled',
+    );
+    const dry = await json(
+      await call('POST', '/api/diagnostics/phone-home', {
+        token: owner.token,
+        body: { dryRun: true },
+        env: fake.env(),
+      }),
+    );
+    expect(dry.delivered).toBe(false);
+    await runScheduled(EVERY_FIVE_MINUTES, fake.env());
+    const mine = await sha256Hex(owner.org.id);
+    expect(fake.telemetry.filter((post) => post.body.orgId === mine)).toEqual([]);
+    // Orgs that keep it on are still reported by the scheduled check.
+    expect(fake.telemetry.some((post) => post.body.orgId === mine)).toBe(false);
+    await call('PATCH', '/api/diagnostics/settings', { token: owner.token, body: { phoneHomeEnabled: true } });
+    await runScheduled(EVERY_FIVE_MINUTES, fake.env());
+    expect(fake.telemetry.filter((post) => post.body.orgId === mine)).toHaveLength(1);
+    const scheduled = await env.DB.prepare(
+      "SELECT COUNT(*) AS n FROM diagnostic_health_snapshots WHERE org_id = ? AND check_type = 'scheduled'",
+    )
+      .bind(owner.org.id)
+      .first<{ n: number }>();
+    expect(scheduled!.n).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('retention', () => {
+  it('deletes deliveries after 30 days and health snapshots after 90, keeping newer rows', async () => {
+    const day = 86_400_000;
+    const old = (days: number) => new Date(Date.now() - days * day).toISOString();
+    await env.DB.batch([
+      env.DB.prepare(
+        `INSERT INTO diagnostic_webhook_deliveries (id, org_id, webhook_event_type, status, received_at)
+         VALUES ('01RETENTIONOLDDELIVERY0001', ?, 'meeting.started', 'processed', ?),
+                ('01RETENTIONNEWDELIVERY0001', ?, 'meeting.started', 'processed', ?)`,
+      ).bind(owner.org.id, old(31), owner.org.id, old(29)),
+      env.DB.prepare(
+        `INSERT INTO diagnostic_health_snapshots (id, org_id, check_type, status, created_at)
+         VALUES ('01RETENTIONOLDSNAPSHOT0001', ?, 'scheduled', 'healthy', ?),
+                ('01RETENTIONNEWSNAPSHOT0001', ?, 'scheduled', 'healthy', ?)`,
+      ).bind(owner.org.id, old(91), owner.org.id, old(89)),
+    ]);
+    await runScheduled(NIGHTLY, env);
+    const ids = async (table: string) =>
+      (await env.DB.prepare(`SELECT id FROM ${table} WHERE id LIKE '01RETENTION%'`).all<{ id: string }>()).results.map(
+        (r) => r.id,
+      );
+    expect(await ids('diagnostic_webhook_deliveries')).toEqual(['01RETENTIONNEWDELIVERY0001']);
+    expect(await ids('diagnostic_health_snapshots')).toEqual(['01RETENTIONNEWSNAPSHOT0001']);
+    expect(await cleanupDiagnostics(env.DB)).toEqual({ deliveries: 0, snapshots: 0 });
+  });
+});
