@@ -14,6 +14,7 @@ import { sessionRoutes } from './sessions/routes';
 import { postMeetingRoutes } from './post-meeting/routes';
 import { diagnosticsRoutes } from './diagnostics/routes';
 import { analyticsRoutes } from './analytics/routes';
+import { agentInternalRoutes, agentRoutes } from './agents/routes';
 
 export const SCALAR_BUNDLE_PATH = '/vendor/scalar-api-reference.js';
 
@@ -52,6 +53,8 @@ export function createApp() {
   app.route('/', postMeetingRoutes);
   app.route('/', diagnosticsRoutes);
   app.route('/', analyticsRoutes);
+  app.route('/', agentRoutes);
+  app.route('/', agentInternalRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

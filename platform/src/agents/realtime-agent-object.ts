@@ -8,7 +8,8 @@ export interface AgentState {
 
 /**
  * Realtime Agents groundwork (seed §2.6): one object per meeting keeps whether an agent is attached.
- * The media pipeline itself is future work; this object is what `/api/agents/:meetingId/*` talks to.
+ * The media pipeline itself is future work; this object is what `/api/agents/:meetingId/*` talks to, and
+ * `/agentsInternal/:meetingId/*` is forwarded to its `fetch` (the agent SDK's internal pipeline endpoint).
  */
 export class RealtimeAgent extends DurableObject {
   async init(meetingId: string): Promise<AgentState> {
@@ -21,6 +22,19 @@ export class RealtimeAgent extends DurableObject {
 
   async state(): Promise<AgentState | null> {
     return (await this.ctx.storage.get<AgentState>('state')) ?? null;
+  }
+
+  /** The internal pipeline surface: today only `GET /state`; an initialised agent is required for anything. */
+  override async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const state = await this.state();
+    const json = (body: unknown, status = 200) =>
+      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+    if (!state || state.status !== 'initialised') {
+      return json({ error: { code: 'agent_not_running', message: 'No agent is running for this meeting.' } }, 409);
+    }
+    if (request.method === 'GET' && url.pathname === '/state') return json(state);
+    return json({ error: { code: 'not_found', message: 'The agent pipeline has no such endpoint yet.' } }, 404);
   }
 
   private async save(state: AgentState): Promise<AgentState> {
