@@ -13,7 +13,7 @@ export default Sentry.withSentry<Env>((env) => sentryOptions(env), {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
   // Crons of wrangler.platform.toml: "*/5 * * * *" (webhook retries, polling, mail, health) and "0 3 * * *"
   // (retention cleanup, analytics rollups).
-  scheduled: (controller, env, ctx) => {
-    ctx.waitUntil(runScheduled(controller.cron, env, controller.scheduledTime));
+  scheduled: async (controller, env) => {
+    await runScheduled(controller.cron, env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>);

@@ -6,4 +6,6 @@ export function startPlatformDev(options: {
   vars?: Record<string, string>;
   persistTo?: string;
   quiet?: boolean;
+  /** More `wrangler dev` arguments, e.g. `--test-scheduled` (benchmarks fire crons). */
+  extraArgs?: string[];
 }): Promise<{ url: string; child: ChildProcess }>;

@@ -36,7 +36,7 @@ export function applyPlatformMigrations(persistTo = defaultPersistTo) {
  * Starts `wrangler dev` for the platform; resolves once it answers. `persistTo` picks the local D1/KV/R2
  * state folder (benchmarks use a fresh one), `quiet` skips the banner.
  */
-export async function startPlatformDev({ port, vars = {}, persistTo = defaultPersistTo, quiet = false }) {
+export async function startPlatformDev({ port, vars = {}, persistTo = defaultPersistTo, quiet = false, extraArgs = [] }) {
   applyPlatformMigrations(persistTo);
   const varArgs = Object.entries({ ...devSecrets(), ENVIRONMENT: 'development', ...vars }).flatMap(([name, value]) => [
     '--var',
@@ -56,6 +56,7 @@ export async function startPlatformDev({ port, vars = {}, persistTo = defaultPer
       persistTo,
       '--show-interactive-dev-session=false',
       ...varArgs,
+      ...extraArgs,
     ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
   );
