@@ -88,7 +88,8 @@ export function upsertSessionStatement(
                          ELSE sessions.ended_at END,
          status = CASE WHEN sessions.status = 'ended' OR excluded.status = 'ended' THEN 'ended' ELSE 'active' END,
          updated_at = ${NOW}
-       WHERE sessions.org_id = excluded.org_id`,
+       WHERE sessions.org_id = excluded.org_id
+       RETURNING *`,
     )
     .bind(
       newId(),
@@ -252,15 +253,19 @@ export function syncMeetingStatements(db: D1Database, target: MeetingTarget) {
   return statements;
 }
 
-/** The live state the join flow and dashboards read from KV (`active:{orgId}:{meetingId}`, seed §2.5). */
-export async function syncMeetingStateKv(kv: KVNamespace, db: D1Database, target: MeetingTarget) {
-  const live = await db
+/** The meeting's live session, for KV (run last in the settle batch). */
+export const liveSessionStatement = (db: D1Database, target: MeetingTarget) =>
+  db
     .prepare(
       `SELECT id, participant_count, started_at FROM sessions WHERE meeting_id = ? AND org_id = ? AND status = 'active'
         ORDER BY started_at DESC LIMIT 1`,
     )
-    .bind(target.meetingId, target.orgId)
-    .first<{ id: string; participant_count: number; started_at: string | null }>();
+    .bind(target.meetingId, target.orgId);
+
+export type LiveSession = { id: string; participant_count: number; started_at: string | null } | undefined;
+
+/** The live state the join flow and dashboards read from KV (`active:{orgId}:{meetingId}`, seed §2.5). */
+export async function syncMeetingStateKv(kv: KVNamespace, target: MeetingTarget, live: LiveSession) {
   const key = `active:${target.orgId}:${target.meetingId}`;
   if (live) {
     await kv.put(

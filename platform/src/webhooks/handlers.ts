@@ -1,12 +1,13 @@
 import type { Env } from '../env';
 import {
   closeOpenParticipantsStatement,
-  findSessionByRtkId,
+  liveSessionStatement,
   recomputeSessionStatements,
   syncMeetingStateKv,
   syncMeetingStatements,
   upsertParticipantStatement,
   upsertSessionStatement,
+  type LiveSession,
   type MeetingTarget,
   type SessionFacts,
   type SessionRow,
@@ -35,29 +36,28 @@ async function ensureSession(
   rtkSessionId: string,
   facts: SessionFacts,
 ): Promise<SessionRow> {
-  await upsertSessionStatement(env.DB, target, rtkMeetingId, rtkSessionId, facts).run();
-  const session = await findSessionByRtkId(env.DB, rtkSessionId);
-  // A session id already claimed by another org's meeting is not ours to touch.
+  const session = await upsertSessionStatement(env.DB, target, rtkMeetingId, rtkSessionId, facts).first<SessionRow>();
+  // A session id already claimed by another org's meeting is not ours to touch (the upsert returns nothing).
   if (!session || session.org_id !== target.orgId) throw new Error('The RTK session belongs to another meeting.');
   return session;
 }
 
 /** Recomputes the session's numbers, the meeting's state and KV, then queues mail if the session is over. */
 async function settleSession(env: Env, target: MeetingTarget, session: SessionRow): Promise<HandlerResult> {
-  await env.DB.batch([
+  const results = await env.DB.batch([
     closeOpenParticipantsStatement(env.DB, session.id),
     ...recomputeSessionStatements(env.DB, session.id),
     ...syncMeetingStatements(env.DB, target),
+    env.DB.prepare('SELECT status FROM sessions WHERE id = ?').bind(session.id),
+    liveSessionStatement(env.DB, target),
   ]);
+  const after = results.at(-2)!.results[0] as { status: string } | undefined;
   try {
-    await syncMeetingStateKv(env.KV_MEETING_STATE, env.DB, target);
+    await syncMeetingStateKv(env.KV_MEETING_STATE, target, results.at(-1)!.results[0] as LiveSession);
   } catch (error) {
     // KV is a cache for the join flow; D1 stays the truth, so a KV hiccup must not fail the event.
     console.warn(JSON.stringify({ level: 'warn', msg: 'meeting-state KV sync failed', name: (error as Error).name }));
   }
-  const after = await env.DB.prepare('SELECT status FROM sessions WHERE id = ?')
-    .bind(session.id)
-    .first<{ status: string }>();
   const ended = after?.status === 'ended';
   if (ended) await queueMeetingEndedNotifications(env, session.id);
   return { sessionId: session.id, sessionEnded: ended };

@@ -62,31 +62,20 @@ export async function ingestDelivery(env: Env, headers: Headers, rawBody: ArrayB
   const envelope: EventEnvelope =
     body === null ? { eventType: 'unparseable', rtkMeetingId: null, rtkSessionId: null } : readEnvelope(body);
   try {
-    const target = envelope.rtkMeetingId ? await resolveRtkMeeting(env.DB, envelope.rtkMeetingId) : null;
-    const ignoredReason = !target
-      ? 'ignored: the meeting is not known to this deployment'
-      : !isKnownEventType(envelope.eventType)
-        ? `ignored: unknown event type`
-        : null;
     const eventId = await storeRawEvent(env.DB, {
-      orgId: target?.orgId ?? null,
       deliveryId: headers.get('rtk-uuid')?.slice(0, 200) || null,
       webhookId: headers.get('rtk-webhook-id')?.slice(0, 200) ?? '',
       bodySha256: await sha256Hex(rawBody),
       eventType: envelope.eventType,
+      knownType: isKnownEventType(envelope.eventType),
       rtkMeetingId: envelope.rtkMeetingId,
       rtkSessionId: envelope.rtkSessionId,
       payloadJson: text,
-      ignoredReason,
       payloadSummary: summarizeEvent(envelope, body),
-      meetingId: target?.meetingId ?? null,
       receivedAt,
     });
-    return {
-      status: 200,
-      body: { received: true, duplicate: eventId === null, eventId },
-      eventId: ignoredReason ? null : eventId,
-    };
+    // Ignored events (unknown meeting or type) are stored as processed: the claim simply finds nothing to do.
+    return { status: 200, body: { received: true, duplicate: eventId === null, eventId }, eventId };
   } catch (error) {
     console.error(JSON.stringify({ level: 'error', msg: 'webhook store failed', name: (error as Error).name }));
     Sentry.captureException(error, {
@@ -114,7 +103,6 @@ export async function processStoredEvent(env: Env, eventId: string, now = Date.n
   const started = Date.now();
   let poison = false;
   try {
-    await markProcessing(env.DB, event);
     const body: unknown = JSON.parse(event.payload_json);
     const parsed = parseEvent(body);
     const target = await resolveRtkMeeting(env.DB, parsed.rtkMeetingId);
@@ -122,10 +110,11 @@ export async function processStoredEvent(env: Env, eventId: string, now = Date.n
       await markProcessed(env.DB, event, Date.now() - started, 'ignored: the meeting is not known to this deployment');
       return 'processed' as const;
     }
+    await markProcessing(env.DB, event);
     const result = await handleEvent(env, target, parsed, event.received_at);
     // A late event for an already rolled-up day: that day is computed live until the next rollup.
-    if (result.sessionId) await markDayStaleStatement(env.DB, result.sessionId).run();
-    await markProcessed(env.DB, event, Date.now() - started);
+    const stale = result.sessionId ? [markDayStaleStatement(env.DB, result.sessionId)] : [];
+    await markProcessed(env.DB, event, Date.now() - started, null, stale);
     if (result.sessionEnded) {
       // Best effort: the cron sends whatever this misses.
       await sendQueuedNotifications(env).catch(() => undefined);

@@ -168,8 +168,8 @@ describe('nothing is lost', () => {
               redeliver.push({ ...delivery, drop: false });
               continue;
             }
-            // Storage takes 3 D1 operations (meeting lookup, batch); faults after that hit processing.
-            faulty.failAt(delivery.d1FaultAt ? delivery.d1FaultAt + 2 : 0);
+            // Storage is one D1 batch; faults after it hit processing.
+            faulty.failAt(delivery.d1FaultAt ? delivery.d1FaultAt + 1 : 0);
             expect((await deliver(fake, payload, { uuid: delivery.uuid, env: faultyEnv })).status).toBe(200);
             faulty.failAt(0);
           }

@@ -12,6 +12,7 @@ let lastRefetchAt = 0;
 /** Tests only: lets the next bad signature refetch the key at once. */
 export const resetKeyRefetchThrottle = () => {
   lastRefetchAt = 0;
+  memory = null;
 };
 
 const keysUrl = (env: Env) =>
@@ -42,24 +43,38 @@ async function loadPem(env: Env, fresh: boolean): Promise<string> {
  * afresh, once, in case RTK rotated it. Throws only when no key can be obtained at all (the caller answers 5xx,
  * so RTK retries later); a bad signature is `false`.
  */
+/** The imported key, kept in the isolate for as long as KV would keep the PEM. */
+let memory: { pem: string; key: CryptoKey; until: number } | null = null;
+
+async function importCached(pem: string) {
+  if (memory?.pem === pem && memory.until > Date.now()) return memory.key;
+  const key = await importRtkPublicKey(pem);
+  memory = { pem, key, until: Date.now() + CACHE_TTL_SECONDS * 1000 };
+  return key;
+}
+
+async function cachedPem(env: Env): Promise<string | null> {
+  if (memory && memory.until > Date.now()) return memory.pem;
+  try {
+    return await env.KV_CACHE.get(CACHE_KEY);
+  } catch {
+    return null;
+  }
+}
+
 export async function verifyRtkDelivery(env: Env, signature: string | undefined, rawBody: ArrayBuffer) {
   if (!signature) return false;
-  let cachedPem: string | null = null;
-  try {
-    cachedPem = await env.KV_CACHE.get(CACHE_KEY);
-  } catch {
-    cachedPem = null;
-  }
-  if (cachedPem) {
+  const cached = await cachedPem(env);
+  if (cached) {
     try {
-      if (await verifySignature(await importRtkPublicKey(cachedPem), signature, rawBody)) return true;
+      if (await verifySignature(await importCached(cached), signature, rawBody)) return true;
     } catch {
       // A corrupt cached key is replaced below.
     }
   }
-  if (cachedPem && Date.now() - lastRefetchAt < REFETCH_INTERVAL_MS) return false;
+  if (cached && Date.now() - lastRefetchAt < REFETCH_INTERVAL_MS) return false;
   lastRefetchAt = Date.now();
   const pem = await loadPem(env, true);
-  if (pem === cachedPem) return false;
-  return verifySignature(await importRtkPublicKey(pem), signature, rawBody);
+  if (pem === cached) return false;
+  return verifySignature(await importCached(pem), signature, rawBody);
 }

@@ -6,58 +6,72 @@ export const BACKOFF_MS = [60_000, 5 * 60_000, 15 * 60_000] as const;
 export const backoffAfterAttempt = (attempt: number) => BACKOFF_MS[Math.min(attempt, BACKOFF_MS.length) - 1]!;
 
 export interface StoredEventInput {
-  orgId: string | null;
   deliveryId: string | null;
   webhookId: string;
   bodySha256: string;
   eventType: string;
+  /** Whether the event type is one of the nine we process; others are kept but never processed. */
+  knownType: boolean;
   rtkMeetingId: string | null;
   rtkSessionId: string | null;
   payloadJson: string;
-  /** Set for events we keep but never process (unknown meeting or event type). */
-  ignoredReason: string | null;
   payloadSummary: string;
-  meetingId: string | null;
   receivedAt: string;
 }
 
+const UNKNOWN_MEETING = 'ignored: the meeting is not known to this deployment';
+const UNKNOWN_TYPE = 'ignored: unknown event type';
+
 /**
- * The raw event and its delivery-tracking row in one D1 batch (one transaction). Both UNIQUE keys
- * (`rtk-uuid`, and `rtk-webhook-id` + body hash) dedupe; the delivery row exists only if the event row is new.
- * Returns the new event id, or null for a duplicate.
+ * The raw event and its delivery-tracking row in one D1 batch (one transaction, one round trip). The org is
+ * resolved inside it from meetings / meeting_occurrences; events for meetings we don't know are kept with no
+ * org and marked ignored. Both UNIQUE keys (`rtk-uuid`, and `rtk-webhook-id` + body hash) dedupe; the delivery
+ * row exists only if the event row is new. Returns the new event id, or null for a duplicate.
  */
 export async function storeRawEvent(db: D1Database, input: StoredEventInput): Promise<string | null> {
   const eventId = newId();
+  const target = `SELECT COALESCE(
+      (SELECT org_id FROM meeting_occurrences WHERE rtk_meeting_id = ?7 LIMIT 1),
+      (SELECT org_id FROM meetings WHERE rtk_meeting_id = ?7 LIMIT 1)) AS org_id`;
   const [inserted] = await db.batch([
     db
       .prepare(
         `INSERT INTO webhook_events (id, org_id, rtk_delivery_id, rtk_webhook_id, body_sha256, event_type, rtk_meeting_id,
            rtk_session_id, payload_json, processed, error_message, received_at, processed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+         SELECT ?1, t.org_id, ?2, ?3, ?4, ?5, ?7, ?8, ?9,
+                CASE WHEN t.org_id IS NULL OR ?6 = 0 THEN 1 ELSE 0 END,
+                CASE WHEN t.org_id IS NULL THEN ?11 WHEN ?6 = 0 THEN ?12 END,
+                ?10,
+                CASE WHEN t.org_id IS NULL OR ?6 = 0 THEN ?10 END
+           FROM (${target}) AS t WHERE true
+         ON CONFLICT DO NOTHING`,
       )
       .bind(
         eventId,
-        input.orgId,
         input.deliveryId,
         input.webhookId,
         input.bodySha256,
         input.eventType,
+        input.knownType ? 1 : 0,
         input.rtkMeetingId,
         input.rtkSessionId,
         input.payloadJson,
-        input.ignoredReason ? 1 : 0,
-        input.ignoredReason,
         input.receivedAt,
-        input.ignoredReason ? input.receivedAt : null,
+        UNKNOWN_MEETING,
+        UNKNOWN_TYPE,
       ),
     db
       .prepare(
         `INSERT INTO diagnostic_webhook_deliveries (id, org_id, webhook_event_id, webhook_event_type, rtk_event_id, meeting_id,
            session_id, status, attempt, payload_summary, received_at, error_message, processed_at)
-         SELECT ?, org_id, id, event_type, rtk_delivery_id, ?, rtk_session_id, ?, 0, ?, received_at, error_message, processed_at
-           FROM webhook_events WHERE id = ? AND org_id IS NOT NULL`,
+         SELECT ?1, e.org_id, e.id, e.event_type, e.rtk_delivery_id,
+                COALESCE((SELECT o.meeting_id FROM meeting_occurrences o WHERE o.rtk_meeting_id = e.rtk_meeting_id AND o.org_id = e.org_id LIMIT 1),
+                         (SELECT m.id FROM meetings m WHERE m.rtk_meeting_id = e.rtk_meeting_id AND m.org_id = e.org_id LIMIT 1)),
+                e.rtk_session_id, CASE WHEN e.processed = 1 THEN 'processed' ELSE 'received' END, 0, ?2, e.received_at,
+                e.error_message, e.processed_at
+           FROM webhook_events e WHERE e.id = ?3 AND e.org_id IS NOT NULL`,
       )
-      .bind(newId(), input.meetingId, input.ignoredReason ? 'processed' : 'received', input.payloadSummary, eventId),
+      .bind(newId(), input.payloadSummary, eventId),
   ]);
   return inserted!.meta.changes ? eventId : null;
 }
@@ -80,30 +94,27 @@ export interface WebhookEventRow {
  * lease, so a run that dies half-way is retried later. Null when not due, done, exhausted or taken.
  */
 export async function claimAttempt(db: D1Database, eventId: string, now: number): Promise<WebhookEventRow | null> {
-  const current = await db
-    .prepare('SELECT attempts FROM webhook_events WHERE id = ? AND processed = 0')
-    .bind(eventId)
-    .first<{ attempts: number }>();
-  if (!current || current.attempts >= MAX_ATTEMPTS) return null;
-  const attempt = current.attempts + 1;
+  const lease = (attempt: number) => new Date(now + backoffAfterAttempt(attempt)).toISOString();
   return db
     .prepare(
-      `UPDATE webhook_events SET attempts = ?, next_attempt_at = ?
-        WHERE id = ? AND processed = 0 AND attempts = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)
+      `UPDATE webhook_events SET attempts = attempts + 1,
+         next_attempt_at = CASE attempts WHEN 0 THEN ?1 WHEN 1 THEN ?2 ELSE ?3 END
+        WHERE id = ?4 AND processed = 0 AND attempts < ?5 AND (next_attempt_at IS NULL OR next_attempt_at <= ?6)
         RETURNING *`,
     )
-    .bind(
-      attempt,
-      new Date(now + backoffAfterAttempt(attempt)).toISOString(),
-      eventId,
-      current.attempts,
-      new Date(now).toISOString(),
-    )
+    .bind(lease(1), lease(2), lease(3), eventId, MAX_ATTEMPTS, new Date(now).toISOString())
     .first<WebhookEventRow>();
 }
 
-export function markProcessed(db: D1Database, event: WebhookEventRow, durationMs: number, note: string | null = null) {
+export function markProcessed(
+  db: D1Database,
+  event: WebhookEventRow,
+  durationMs: number,
+  note: string | null = null,
+  extra: D1PreparedStatement[] = [],
+) {
   return db.batch([
+    ...extra,
     db
       .prepare(
         `UPDATE webhook_events SET processed = 1, processed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), error_message = ?,
