@@ -46,7 +46,7 @@ export class FakeRtk {
   summaryRequests: string[] = [];
   mail: { to: string; subject: string; text: string }[] = [];
   telemetry: { path: string; body: any }[] = [];
-  private original = globalThis.fetch;
+  private original = globalThis.fetch.bind(globalThis);
 
   static async start() {
     const fake = new FakeRtk();
