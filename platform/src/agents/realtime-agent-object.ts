@@ -30,7 +30,7 @@ export class RealtimeAgent extends DurableObject {
     const state = await this.state();
     const json = (body: unknown, status = 200) =>
       new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-    if (!state || state.status !== 'initialised') {
+    if (state?.status !== 'initialised') {
       return json({ error: { code: 'agent_not_running', message: 'No agent is running for this meeting.' } }, 409);
     }
     if (request.method === 'GET' && url.pathname === '/state') return json(state);

@@ -57,7 +57,7 @@ export async function queueMeetingEndedNotifications(env: Env, sessionId: string
       title: string;
       summary_markdown: string | null;
     }>();
-  if (!session || session.status !== 'ended') return 0;
+  if (session?.status !== 'ended') return 0;
   const { results } = await env.DB.prepare(
     `SELECT DISTINCT u.id, u.email FROM session_participants p
        JOIN users u ON u.id = p.user_id AND u.org_id = p.org_id AND u.is_active = 1
