@@ -5,7 +5,7 @@
 // session. Then times GET /api/analytics/{overview,usage,meetings} for 365 days live (no rollups), fires the
 // nightly cron (rollups), times them again, and checks both give the same totals. GET /api/health (a bare route)
 // is the baseline measured in the same run.
-// Usage: npm run bench:analytics   (env BENCH_SESSIONS, BENCH_REQUESTS)
+// Usage: node scripts/bench/analytics-rollups.mjs   (env BENCH_SESSIONS, BENCH_REQUESTS)
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -63,7 +63,19 @@ INSERT INTO chat_messages (id, org_id, session_id, meeting_id, rtk_message_id, m
 function d1Execute(file) {
   const result = spawnSync(
     join(root, 'node_modules', '.bin', 'wrangler'),
-    ['d1', 'execute', 'DB', '--local', '-c', join(root, 'wrangler.platform.toml'), '--persist-to', stateDir, '--file', file, '--yes'],
+    [
+      'd1',
+      'execute',
+      'DB',
+      '--local',
+      '-c',
+      join(root, 'wrangler.platform.toml'),
+      '--persist-to',
+      stateDir,
+      '--file',
+      file,
+      '--yes',
+    ],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } },
   );
   if (result.status !== 0) {
@@ -99,7 +111,11 @@ try {
 
   // 3. Measure: live (no rollups), then fire the nightly cron, then with rollups.
   server = await startPlatformDev({ port: port(), persistTo: stateDir, quiet: true, extraArgs: ['--test-scheduled'] });
-  const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: json, body: JSON.stringify(account) });
+  const login = await fetch(`${server.url}/api/auth/login`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify(account),
+  });
   const { accessToken } = await login.json();
   const auth = { authorization: `Bearer ${accessToken}` };
   const day = (offset) => new Date(Date.now() - offset * 86_400_000).toISOString().slice(0, 10);

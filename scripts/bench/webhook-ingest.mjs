@@ -4,7 +4,7 @@
 // Reports events/s and latency percentiles against GET /api/health at the same concurrency in the same run, then
 // checks zero loss: every distinct event stored and processed once, every session with exactly its participants.
 // The signing key is made here; a small HTTP server plays RTK's /.well-known/webhooks.json.
-// Usage: npm run bench:webhooks   (env BENCH_SESSIONS, BENCH_CONCURRENCY)
+// Usage: node scripts/bench/webhook-ingest.mjs   (env BENCH_SESSIONS, BENCH_CONCURRENCY)
 import { generateKeyPairSync, randomUUID, sign } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -50,18 +50,38 @@ function buildDeliveries() {
     const rtkMeetingId = `bench-rtk-${s % MEETINGS}`;
     const sessionId = `bench-sess-${s}-${randomUUID().slice(0, 8)}`;
     const at = (seconds) => new Date(base + s * 1000 + seconds * 1000).toISOString();
-    const meeting = (ended) => ({ id: rtkMeetingId, sessionId, title: 'Bench', roomName: 'r', status: 'LIVE', createdAt: at(0), startedAt: at(0), ...(ended ? { endedAt: at(1200) } : {}), organizedBy: { id: 'o', name: 'o' } });
+    const meeting = (ended) => ({
+      id: rtkMeetingId,
+      sessionId,
+      title: 'Bench',
+      roomName: 'r',
+      status: 'LIVE',
+      createdAt: at(0),
+      startedAt: at(0),
+      ...(ended ? { endedAt: at(1200) } : {}),
+      organizedBy: { id: 'o', name: 'o' },
+    });
     const events = [{ event: 'meeting.started', meeting: meeting(false) }];
     for (let p = 0; p < PEOPLE; p++) {
-      const participant = { peerId: `${sessionId}-peer-${p}`, userDisplayName: `P${p}`, customParticipantId: `person-${p}`, joinedAt: at(10 + p) };
+      const participant = {
+        peerId: `${sessionId}-peer-${p}`,
+        userDisplayName: `P${p}`,
+        customParticipantId: `person-${p}`,
+        joinedAt: at(10 + p),
+      };
       events.push({ event: 'meeting.participantJoined', meeting: meeting(false), participant });
-      events.push({ event: 'meeting.participantLeft', meeting: meeting(false), participant: { ...participant, leftAt: at(600 + p * 30) } });
+      events.push({
+        event: 'meeting.participantLeft',
+        meeting: meeting(false),
+        participant: { ...participant, leftAt: at(600 + p * 30) },
+      });
     }
     events.push({ event: 'meeting.ended', meeting: meeting(true), reason: 'ALL_PARTICIPANTS_LEFT' });
     perSession.push(events.map((payload) => ({ body: JSON.stringify(payload), uuid: randomUUID() })));
   }
   const deliveries = [];
-  for (let index = 0; index < 2 + PEOPLE * 2; index++) for (const events of perSession) if (events[index]) deliveries.push(events[index]);
+  for (let index = 0; index < 2 + PEOPLE * 2; index++)
+    for (const events of perSession) if (events[index]) deliveries.push(events[index]);
   const distinct = deliveries.length;
   for (let i = 0; i < distinct; i += 10) deliveries.push(deliveries[i]); // RTK redelivers some
   return { deliveries, distinct };
@@ -93,7 +113,8 @@ let server;
 try {
   server = await startPlatformDev({ port: port(), persistTo: stateDir, quiet: true });
   const registered = await fetch(`${server.url}/api/auth/register`, {
-    method: 'POST', headers: json,
+    method: 'POST',
+    headers: json,
     body: JSON.stringify({ ...account, name: 'Bench', orgName: 'Bench', orgSlug: 'bench' }),
   });
   const { org, user } = await registered.json();
@@ -107,16 +128,39 @@ try {
   );
   const seeded = spawnSync(
     join(root, 'node_modules', '.bin', 'wrangler'),
-    ['d1', 'execute', 'DB', '--local', '-c', join(root, 'wrangler.platform.toml'), '--persist-to', stateDir, '--file', seed, '--yes'],
+    [
+      'd1',
+      'execute',
+      'DB',
+      '--local',
+      '-c',
+      join(root, 'wrangler.platform.toml'),
+      '--persist-to',
+      stateDir,
+      '--file',
+      seed,
+      '--yes',
+    ],
     { cwd: root, stdio: 'ignore', env: { ...process.env, CI: '1' } },
   );
   if (seeded.status !== 0) throw new Error('seeding meetings failed');
-  server = await startPlatformDev({ port: port(), persistTo: stateDir, quiet: true, vars: { RTK_WEBHOOK_KEYS_URL: keysUrl } });
-  const { accessToken } = await (await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: json, body: JSON.stringify(account) })).json();
+  server = await startPlatformDev({
+    port: port(),
+    persistTo: stateDir,
+    quiet: true,
+    vars: { RTK_WEBHOOK_KEYS_URL: keysUrl },
+  });
+  const { accessToken } = await (
+    await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: json, body: JSON.stringify(account) })
+  ).json();
   const auth = { authorization: `Bearer ${accessToken}` };
 
   const { deliveries, distinct } = buildDeliveries();
-  const signed = deliveries.map(({ body, uuid }) => ({ body, uuid, signature: sign('sha256', Buffer.from(body), privateKey).toString('base64') }));
+  const signed = deliveries.map(({ body, uuid }) => ({
+    body,
+    uuid,
+    signature: sign('sha256', Buffer.from(body), privateKey).toString('base64'),
+  }));
   const post = (delivery) => () =>
     fetch(`${server.url}/webhooks/rtk`, {
       method: 'POST',
@@ -125,7 +169,10 @@ try {
     });
   // Warm up (key fetch, isolate), then the baseline and the run at the same concurrency.
   for (let i = 0; i < 5; i++) await (await fetch(`${server.url}/api/health`)).arrayBuffer();
-  const baseline = await runConcurrently(Array.from({ length: signed.length }, () => () => fetch(`${server.url}/api/health`)), concurrency);
+  const baseline = await runConcurrently(
+    Array.from({ length: signed.length }, () => () => fetch(`${server.url}/api/health`)),
+    concurrency,
+  );
   const ingest = await runConcurrently(signed.map(post), concurrency);
 
   // Processing runs after each 200 (waitUntil): wait until nothing is pending, then check the ledger.
@@ -138,20 +185,32 @@ try {
   let wrongSessions = 0;
   let sessionsSeen = 0;
   for (let m = 0; m < MEETINGS; m++) {
-    const list = await (await fetch(`${server.url}/api/meetings/${`M${String(m).padStart(25, '0')}`}/sessions?limit=100`, { headers: auth })).json();
+    const list = await (
+      await fetch(`${server.url}/api/meetings/${`M${String(m).padStart(25, '0')}`}/sessions?limit=100`, {
+        headers: auth,
+      })
+    ).json();
     for (const session of list.items) {
       sessionsSeen++;
-      if (session.status !== 'ended' || session.totalParticipants !== PEOPLE || session.durationSeconds !== 1200) wrongSessions++;
+      if (session.status !== 'ended' || session.totalParticipants !== PEOPLE || session.durationSeconds !== 1200)
+        wrongSessions++;
     }
   }
-  const fmt = (row) => `${row.perSecond.toFixed(0).padStart(6)} req/s   p50 ${row.p50.toFixed(1).padStart(6)} ms   p99 ${row.p99.toFixed(1).padStart(6)} ms`;
-  console.log(`deliveries: ${signed.length} (${distinct} distinct events, ${signed.length - distinct} redeliveries), concurrency ${concurrency}`);
+  const fmt = (row) =>
+    `${row.perSecond.toFixed(0).padStart(6)} req/s   p50 ${row.p50.toFixed(1).padStart(6)} ms   p99 ${row.p99.toFixed(1).padStart(6)} ms`;
+  console.log(
+    `deliveries: ${signed.length} (${distinct} distinct events, ${signed.length - distinct} redeliveries), concurrency ${concurrency}`,
+  );
   console.log(`GET /api/health (baseline)  ${fmt(baseline)}`);
   console.log(`POST /webhooks/rtk          ${fmt(ingest)}   (${(ingest.p99 / baseline.p99).toFixed(1)}× baseline p99)`);
   console.log(`stored ${stats.total}/${distinct} distinct events, failed ${stats.failed}, pending ${stats.pending}`);
   console.log(`sessions: ${sessionsSeen}/${sessionCount} present, ${wrongSessions} with wrong rows`);
   const lost = distinct - stats.total;
-  console.log(lost === 0 && stats.failed === 0 && wrongSessions === 0 && sessionsSeen === sessionCount ? 'zero loss: yes' : 'zero loss: NO');
+  console.log(
+    lost === 0 && stats.failed === 0 && wrongSessions === 0 && sessionsSeen === sessionCount
+      ? 'zero loss: yes'
+      : 'zero loss: NO',
+  );
   if (lost !== 0 || stats.failed !== 0 || wrongSessions !== 0 || sessionsSeen !== sessionCount) process.exitCode = 1;
 } finally {
   if (server?.child && server.child.exitCode === null) await stop(server.child);
