@@ -20,7 +20,7 @@ export async function pollActiveSessions(env: Env) {
       env.DB.prepare(
         'INSERT INTO session_snapshots (id, org_id, session_id, participant_count) VALUES (?, ?, ?, ?)',
       ).bind(newId(), ours.org_id, ours.id, session.liveParticipants),
-      ...recomputeSessionStatements(env.DB, ours.id),
+      ...recomputeSessionStatements(env.DB, ours.org_id, session.id),
     ]);
     snapshots++;
   }

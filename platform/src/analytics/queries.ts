@@ -241,7 +241,16 @@ export async function rollupPending(db: D1Database, now = Date.now(), recentDays
 }
 
 /** A webhook changed a session of an already rolled-up day: compute that day live until the next rollup. */
-export function markDayStaleStatement(db: D1Database, sessionId: string, now = Date.now()) {
+export function markDayStaleStatement(db: D1Database, orgId: string, rtkSessionId: string, now = Date.now()) {
+  return db
+    .prepare(
+      `DELETE FROM analytics_rollups WHERE (org_id, date) =
+         (SELECT org_id, substr(started_at, 1, 10) FROM sessions WHERE rtk_session_id = ? AND org_id = ?) AND date < ?`,
+    )
+    .bind(rtkSessionId, orgId, dayOf(now));
+}
+
+export function markSessionDayStaleStatement(db: D1Database, sessionId: string, now = Date.now()) {
   return db
     .prepare(
       `DELETE FROM analytics_rollups WHERE (org_id, date) =

@@ -2,7 +2,7 @@ import * as Sentry from '@sentry/cloudflare';
 import { pollActiveSessions } from '../analytics/polling';
 import { rollupPending } from '../analytics/queries';
 import type { Env } from '../env';
-import { sendQueuedNotifications } from '../notifications/service';
+import { queueMissedNotifications, sendQueuedNotifications } from '../notifications/service';
 import { retryPendingEvents } from '../webhooks/ingest';
 import { recordHealth, runProbes } from './health';
 import { phoneHomeEnabled, sendPhoneHome } from './phone-home';
@@ -48,7 +48,12 @@ export async function runScheduled(cron: string, env: Env, now = Date.now()) {
   const results = [];
   results.push(await job('webhook-retry', () => retryPendingEvents(env, { now })));
   results.push(await job('poll-sessions', () => pollActiveSessions(env)));
-  results.push(await job('notifications', () => sendQueuedNotifications(env)));
+  results.push(
+    await job('notifications', async () => ({
+      queued: await queueMissedNotifications(env, now),
+      ...(await sendQueuedNotifications(env)),
+    })),
+  );
   results.push(await job('health', () => scheduledHealth(env)));
   return results;
 }

@@ -129,3 +129,23 @@ export async function sendQueuedNotifications(env: Env, options: { mailer?: Mail
   }
   return { sent, failed };
 }
+
+/**
+ * Safety net for the queueing done right after `meeting.ended` is processed: sessions that ended (or changed)
+ * recently and still have a participant with an account but no mail get theirs queued now.
+ */
+export async function queueMissedNotifications(env: Env, now = Date.now(), windowMs = 2 * 86_400_000) {
+  const { results } = await env.DB.prepare(
+    `SELECT s.id FROM sessions s
+      WHERE s.status = 'ended' AND s.updated_at >= ?
+        AND EXISTS (SELECT 1 FROM session_participants p JOIN users u ON u.id = p.user_id AND u.org_id = p.org_id AND u.is_active = 1
+                     WHERE p.session_id = s.id
+                       AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = 'meeting-ended:' || s.id || ':' || u.id))
+      LIMIT 200`,
+  )
+    .bind(new Date(now - windowMs).toISOString())
+    .all<{ id: string }>();
+  let queued = 0;
+  for (const { id } of results) queued += await queueMeetingEndedNotifications(env, id);
+  return queued;
+}

@@ -104,30 +104,40 @@ export function upsertSessionStatement(
     );
 }
 
-export const findSessionByRtkId = (db: D1Database, rtkSessionId: string) =>
-  db.prepare('SELECT * FROM sessions WHERE rtk_session_id = ?').bind(rtkSessionId).first<SessionRow>();
-
 export interface ParticipantFacts {
   peerId: string;
   customParticipantId: string | null;
-  userId: string | null;
-  guestTokenId: string | null;
+  /** Candidate ids from customParticipantId; each counts only if it exists in the session's org. */
+  userCandidate: string | null;
+  guestCandidate: string | null;
   displayName: string | null;
   joinedAt: string | null;
   leftAt: string | null;
 }
 
 /**
- * One row per RTK peer (a connection) per session. Joined/left may come in any order or twice: the earliest
- * join wins, and a real leave time always replaces the provisional one `meeting.ended` fills in.
+ * One row per RTK peer (a connection) per session, addressed by the RTK session id so it can run in the same
+ * batch that creates the session. Joined/left may come in any order or twice: the earliest join wins, and a
+ * real leave time always replaces the provisional one `meeting.ended` fills in. The person is a user of the org
+ * or a guest token of the org, looked up in the same statement.
  */
-export function upsertParticipantStatement(db: D1Database, session: SessionRow, facts: ParticipantFacts) {
+export function upsertParticipantStatement(
+  db: D1Database,
+  orgId: string,
+  rtkSessionId: string,
+  facts: ParticipantFacts,
+) {
   return db
     .prepare(
       `INSERT INTO session_participants
          (id, org_id, session_id, meeting_id, rtk_participant_id, custom_participant_id, user_id, guest_token_id,
           display_name, is_guest, joined_at, left_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       SELECT ?1, s.org_id, s.id, s.meeting_id, ?2, ?3, u.id, CASE WHEN u.id IS NULL THEN g.id END, ?4,
+              CASE WHEN u.id IS NULL THEN 1 ELSE 0 END, ?5, ?6
+         FROM sessions s
+         LEFT JOIN users u ON u.id = ?7 AND u.org_id = s.org_id
+         LEFT JOIN guest_tokens g ON g.id = ?8 AND g.org_id = s.org_id
+        WHERE s.rtk_session_id = ?9 AND s.org_id = ?10
        ON CONFLICT (session_id, rtk_participant_id) DO UPDATE SET
          custom_participant_id = COALESCE(excluded.custom_participant_id, session_participants.custom_participant_id),
          user_id = COALESCE(excluded.user_id, session_participants.user_id),
@@ -141,29 +151,30 @@ export function upsertParticipantStatement(db: D1Database, session: SessionRow, 
     )
     .bind(
       newId(),
-      session.org_id,
-      session.id,
-      session.meeting_id,
       facts.peerId,
       facts.customParticipantId,
-      facts.userId,
-      facts.guestTokenId,
       facts.displayName,
-      facts.userId ? 0 : 1,
       facts.joinedAt,
       facts.leftAt,
+      facts.userCandidate,
+      facts.guestCandidate,
+      rtkSessionId,
+      orgId,
     );
 }
 
+const SESSION_ID = '(SELECT id FROM sessions WHERE rtk_session_id = ?1 AND org_id = ?2)';
+
 /** On session end, peers still marked present are closed at the end time (a later real leave overrides it). */
-export const closeOpenParticipantsStatement = (db: D1Database, sessionId: string) =>
+export const closeOpenParticipantsStatement = (db: D1Database, orgId: string, rtkSessionId: string) =>
   db
     .prepare(
-      `UPDATE session_participants SET left_at = (SELECT ended_at FROM sessions WHERE id = ?1)
-        WHERE session_id = ?1 AND left_at IS NULL AND (SELECT status FROM sessions WHERE id = ?1) = 'ended'
-          AND (SELECT ended_at FROM sessions WHERE id = ?1) IS NOT NULL`,
+      `UPDATE session_participants SET left_at = (SELECT ended_at FROM sessions WHERE id = session_participants.session_id)
+        WHERE session_id = (SELECT id FROM sessions WHERE rtk_session_id = ?1 AND org_id = ?2 AND status = 'ended'
+                              AND ended_at IS NOT NULL)
+          AND left_at IS NULL`,
     )
-    .bind(sessionId);
+    .bind(rtkSessionId, orgId);
 
 const SECONDS_BETWEEN = (from: string, to: string) =>
   `MAX(0, CAST(ROUND((julianday(${to}) - julianday(${from})) * 86400) AS INTEGER))`;
@@ -172,14 +183,14 @@ const SECONDS_BETWEEN = (from: string, to: string) =>
  * Recomputes every derived number of a session from its participant rows and snapshots, so the result depends
  * only on the set of events seen, never on their order or repetition.
  */
-export function recomputeSessionStatements(db: D1Database, sessionId: string) {
+export function recomputeSessionStatements(db: D1Database, orgId: string, rtkSessionId: string) {
   return [
     db
       .prepare(
         `UPDATE session_participants SET duration_seconds = CASE WHEN joined_at IS NOT NULL AND left_at IS NOT NULL
-           THEN ${SECONDS_BETWEEN('joined_at', 'left_at')} END WHERE session_id = ?`,
+           THEN ${SECONDS_BETWEEN('joined_at', 'left_at')} END WHERE session_id = ${SESSION_ID}`,
       )
-      .bind(sessionId),
+      .bind(rtkSessionId, orgId),
     db
       .prepare(
         `UPDATE sessions SET
@@ -197,11 +208,14 @@ export function recomputeSessionStatements(db: D1Database, sessionId: string) {
            duration_seconds = CASE WHEN started_at IS NOT NULL AND ended_at IS NOT NULL
              THEN ${SECONDS_BETWEEN('started_at', 'ended_at')} END,
            updated_at = ${NOW}
-         WHERE id = ?`,
+         WHERE rtk_session_id = ?1 AND org_id = ?2`,
       )
-      .bind(sessionId),
+      .bind(rtkSessionId, orgId),
   ];
 }
+
+export const sessionByRtkIdStatement = (db: D1Database, orgId: string, rtkSessionId: string) =>
+  db.prepare('SELECT * FROM sessions WHERE rtk_session_id = ? AND org_id = ?').bind(rtkSessionId, orgId);
 
 /**
  * Brings the meeting (or occurrence) in line with its sessions: active while one is live; a one-off meeting

@@ -1,8 +1,10 @@
 import type { Env } from '../env';
+import { markDayStaleStatement } from '../analytics/queries';
 import {
   closeOpenParticipantsStatement,
   liveSessionStatement,
   recomputeSessionStatements,
+  sessionByRtkIdStatement,
   syncMeetingStateKv,
   syncMeetingStatements,
   upsertParticipantStatement,
@@ -21,12 +23,14 @@ import {
 } from '../post-meeting/store';
 import { queueMeetingEndedNotifications } from '../notifications/service';
 import type { RtkEvent } from './payload';
-import { resolveParticipantIdentity } from './identity';
+import { parseCustomParticipantId } from './identity';
 
 export interface HandlerResult {
   sessionId: string | null;
   /** A session ended during this event: post-meeting mail may be sent. */
   sessionEnded: boolean;
+  /** Whether the `commit` statements already ran in the handler's own final batch. */
+  committed: boolean;
 }
 
 async function ensureSession(
@@ -42,70 +46,97 @@ async function ensureSession(
   return session;
 }
 
-/** Recomputes the session's numbers, the meeting's state and KV, then queues mail if the session is over. */
-async function settleSession(env: Env, target: MeetingTarget, session: SessionRow): Promise<HandlerResult> {
-  const results = await env.DB.batch([
-    closeOpenParticipantsStatement(env.DB, session.id),
-    ...recomputeSessionStatements(env.DB, session.id),
-    ...syncMeetingStatements(env.DB, target),
-    env.DB.prepare('SELECT status FROM sessions WHERE id = ?').bind(session.id),
-    liveSessionStatement(env.DB, target),
+/**
+ * Lifecycle and participant events, the frequent ones, in one D1 batch (one transaction, one round trip): the
+ * session upsert, the participant upsert, every recomputation, the meeting state, the stale-rollup marker and the
+ * caller's `commit` (marking the event processed), so the event's effects and its "processed" flag land together.
+ */
+async function sessionBatch(
+  env: Env,
+  target: MeetingTarget,
+  rtkMeetingId: string,
+  rtkSessionId: string,
+  facts: SessionFacts,
+  participant: Parameters<typeof upsertParticipantStatement>[3] | null,
+  commit: D1PreparedStatement[],
+): Promise<HandlerResult> {
+  const db = env.DB;
+  const results = await db.batch([
+    upsertSessionStatement(db, target, rtkMeetingId, rtkSessionId, facts),
+    ...(participant ? [upsertParticipantStatement(db, target.orgId, rtkSessionId, participant)] : []),
+    closeOpenParticipantsStatement(db, target.orgId, rtkSessionId),
+    ...recomputeSessionStatements(db, target.orgId, rtkSessionId),
+    ...syncMeetingStatements(db, target),
+    markDayStaleStatement(db, target.orgId, rtkSessionId),
+    ...commit,
+    sessionByRtkIdStatement(db, target.orgId, rtkSessionId),
+    liveSessionStatement(db, target),
   ]);
-  const after = results.at(-2)!.results[0] as { status: string } | undefined;
+  const session = results.at(-2)!.results[0] as SessionRow | undefined;
   try {
     await syncMeetingStateKv(env.KV_MEETING_STATE, target, results.at(-1)!.results[0] as LiveSession);
   } catch (error) {
     // KV is a cache for the join flow; D1 stays the truth, so a KV hiccup must not fail the event.
     console.warn(JSON.stringify({ level: 'warn', msg: 'meeting-state KV sync failed', name: (error as Error).name }));
   }
-  const ended = after?.status === 'ended';
-  if (ended) await queueMeetingEndedNotifications(env, session.id);
-  return { sessionId: session.id, sessionEnded: ended };
+  // The session belongs to another org's meeting: nothing was written for it.
+  if (!session) return { sessionId: null, sessionEnded: false, committed: true };
+  const ended = session.status === 'ended';
+  // Idempotent (one mail per person per session); a failure here is retried with the event... which is already
+  // committed, so it is swallowed and the next event of the session (or none) catches up.
+  if (ended) await queueMeetingEndedNotifications(env, session.id).catch(() => 0);
+  return { sessionId: session.id, sessionEnded: ended, committed: true };
 }
 
 /**
  * One handler per §9.2 event. Every write is an upsert keyed by RTK ids with order-independent merge rules,
  * so a duplicate, a reordering or a retry after a partial failure ends in the same rows.
  */
-export async function handleEvent(env: Env, target: MeetingTarget, event: RtkEvent, receivedAt: string) {
+export async function handleEvent(
+  env: Env,
+  target: MeetingTarget,
+  event: RtkEvent,
+  receivedAt: string,
+  commit: D1PreparedStatement[] = [],
+): Promise<HandlerResult> {
   switch (event.type) {
     case 'meeting.started':
     case 'meeting.ended': {
       const ended = event.type === 'meeting.ended';
-      const session = await ensureSession(env, target, event.rtkMeetingId, event.rtkSessionId, {
-        startedAt: event.startedAt,
-        endedAt: ended ? (event.endedAt ?? receivedAt) : null,
-        ended,
-      });
-      return settleSession(env, target, session);
+      const facts = { startedAt: event.startedAt, endedAt: ended ? (event.endedAt ?? receivedAt) : null, ended };
+      return sessionBatch(env, target, event.rtkMeetingId, event.rtkSessionId, facts, null, commit);
     }
     case 'meeting.participantJoined':
     case 'meeting.participantLeft': {
-      const session = await ensureSession(env, target, event.rtkMeetingId, event.rtkSessionId, {
-        startedAt: event.sessionStartedAt,
-      });
-      const identity = await resolveParticipantIdentity(env.DB, target.orgId, event.customParticipantId);
-      await upsertParticipantStatement(env.DB, session, {
-        peerId: event.peerId,
-        customParticipantId: event.customParticipantId,
-        userId: identity.userId,
-        guestTokenId: identity.guestTokenId,
-        displayName: event.displayName,
-        joinedAt: event.joinedAt,
-        leftAt: event.type === 'meeting.participantLeft' ? (event.leftAt ?? receivedAt) : null,
-      }).run();
-      return settleSession(env, target, session);
+      const identity = parseCustomParticipantId(event.customParticipantId);
+      return sessionBatch(
+        env,
+        target,
+        event.rtkMeetingId,
+        event.rtkSessionId,
+        { startedAt: event.sessionStartedAt },
+        {
+          peerId: event.peerId,
+          customParticipantId: event.customParticipantId,
+          userCandidate: identity.userId ?? identity.raw ?? null,
+          guestCandidate: identity.guestTokenId ?? identity.raw ?? null,
+          displayName: event.displayName,
+          joinedAt: event.joinedAt,
+          leftAt: event.type === 'meeting.participantLeft' ? (event.leftAt ?? receivedAt) : null,
+        },
+        commit,
+      );
     }
     case 'recording.statusUpdate': {
       const session = event.rtkSessionId
         ? await ensureSession(env, target, event.rtkMeetingId, event.rtkSessionId, {})
         : null;
       await storeRecordingEvent(env, target, session, event, receivedAt);
-      return { sessionId: session?.id ?? null, sessionEnded: false };
+      return { sessionId: session?.id ?? null, sessionEnded: false, committed: false };
     }
     case 'livestreaming.statusUpdate':
       await storeLivestreamEvent(env, target, event, receivedAt);
-      return { sessionId: null, sessionEnded: false };
+      return { sessionId: null, sessionEnded: false, committed: false };
     case 'meeting.transcript':
     case 'meeting.summary': {
       const session = await ensureSession(env, target, event.rtkMeetingId, event.rtkSessionId, {
@@ -113,14 +144,14 @@ export async function handleEvent(env: Env, target: MeetingTarget, event: RtkEve
       });
       if (event.type === 'meeting.transcript') await copyTranscript(env, session, event);
       else await copySummary(env, session, event);
-      return { sessionId: session.id, sessionEnded: false };
+      return { sessionId: session.id, sessionEnded: false, committed: false };
     }
     case 'meeting.chatSynced': {
       const session = await ensureSession(env, target, event.rtkMeetingId, event.rtkSessionId, {
         startedAt: event.startedAt,
       });
       await copyChat(env, session, event, receivedAt);
-      return { sessionId: session.id, sessionEnded: false };
+      return { sessionId: session.id, sessionEnded: false, committed: false };
     }
   }
 }

@@ -3,7 +3,7 @@ import { hexEncode } from '../../../shared/src/encoding';
 import type { Env } from '../env';
 import { resolveRtkMeeting } from '../sessions/queries';
 import { sendQueuedNotifications } from '../notifications/service';
-import { markDayStaleStatement } from '../analytics/queries';
+import { markSessionDayStaleStatement } from '../analytics/queries';
 import { handleEvent } from './handlers';
 import {
   isKnownEventType,
@@ -14,7 +14,14 @@ import {
   type EventEnvelope,
 } from './payload';
 import { verifyRtkDelivery } from './public-key';
-import { claimAttempt, dueEventIds, markFailed, markProcessed, markProcessing, storeRawEvent } from './queries';
+import {
+  claimAttempt,
+  dueEventIds,
+  markFailed,
+  markProcessed,
+  markProcessedStatements,
+  storeRawEvent,
+} from './queries';
 
 export type IngestOutcome =
   | { status: 200; body: { received: true; duplicate: boolean; eventId: string | null }; eventId: string | null }
@@ -107,14 +114,16 @@ export async function processStoredEvent(env: Env, eventId: string, now = Date.n
     const parsed = parseEvent(body);
     const target = await resolveRtkMeeting(env.DB, parsed.rtkMeetingId);
     if (!target || target.orgId !== event.org_id) {
-      await markProcessed(env.DB, event, Date.now() - started, 'ignored: the meeting is not known to this deployment');
+      await markProcessed(env.DB, event, started, 'ignored: the meeting is not known to this deployment');
       return 'processed' as const;
     }
-    await markProcessing(env.DB, event);
-    const result = await handleEvent(env, target, parsed, event.received_at);
-    // A late event for an already rolled-up day: that day is computed live until the next rollup.
-    const stale = result.sessionId ? [markDayStaleStatement(env.DB, result.sessionId)] : [];
-    await markProcessed(env.DB, event, Date.now() - started, null, stale);
+    const commit = markProcessedStatements(env.DB, event, started);
+    const result = await handleEvent(env, target, parsed, event.received_at, commit);
+    if (!result.committed) {
+      // A late event for an already rolled-up day: that day is computed live until the next rollup.
+      const stale = result.sessionId ? [markSessionDayStaleStatement(env.DB, result.sessionId)] : [];
+      await env.DB.batch([...stale, ...markProcessedStatements(env.DB, event, started)]);
+    }
     if (result.sessionEnded) {
       // Best effort: the cron sends whatever this misses.
       await sendQueuedNotifications(env).catch(() => undefined);

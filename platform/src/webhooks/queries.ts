@@ -95,26 +95,37 @@ export interface WebhookEventRow {
  */
 export async function claimAttempt(db: D1Database, eventId: string, now: number): Promise<WebhookEventRow | null> {
   const lease = (attempt: number) => new Date(now + backoffAfterAttempt(attempt)).toISOString();
-  return db
-    .prepare(
-      `UPDATE webhook_events SET attempts = attempts + 1,
-         next_attempt_at = CASE attempts WHEN 0 THEN ?1 WHEN 1 THEN ?2 ELSE ?3 END
-        WHERE id = ?4 AND processed = 0 AND attempts < ?5 AND (next_attempt_at IS NULL OR next_attempt_at <= ?6)
-        RETURNING *`,
-    )
-    .bind(lease(1), lease(2), lease(3), eventId, MAX_ATTEMPTS, new Date(now).toISOString())
-    .first<WebhookEventRow>();
+  const leases = [lease(1), lease(2), lease(3)] as const;
+  const [claimed] = await db.batch([
+    db
+      .prepare(
+        `UPDATE webhook_events SET attempts = attempts + 1,
+           next_attempt_at = CASE attempts WHEN 0 THEN ?1 WHEN 1 THEN ?2 ELSE ?3 END
+          WHERE id = ?4 AND processed = 0 AND attempts < ?5 AND (next_attempt_at IS NULL OR next_attempt_at <= ?6)
+          RETURNING *`,
+      )
+      .bind(...leases, eventId, MAX_ATTEMPTS, new Date(now).toISOString()),
+    // Shown as `processing` while this attempt runs (only if the claim above took it: its lease is set).
+    db
+      .prepare(
+        `UPDATE diagnostic_webhook_deliveries SET status = 'processing', attempt = e.attempts
+           FROM (SELECT attempts FROM webhook_events WHERE id = ?1 AND processed = 0 AND next_attempt_at IN (?2, ?3, ?4)) AS e
+          WHERE webhook_event_id = ?1`,
+      )
+      .bind(eventId, ...leases),
+  ]);
+  return (claimed!.results[0] as WebhookEventRow | undefined) ?? null;
 }
 
-export function markProcessed(
+/** Marks the event processed; meant to run in the same batch as the event's effects (see handlers). */
+export function markProcessedStatements(
   db: D1Database,
   event: WebhookEventRow,
-  durationMs: number,
+  startedMs: number,
   note: string | null = null,
-  extra: D1PreparedStatement[] = [],
 ) {
-  return db.batch([
-    ...extra,
+  const started = new Date(startedMs).toISOString();
+  return [
     db
       .prepare(
         `UPDATE webhook_events SET processed = 1, processed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), error_message = ?,
@@ -123,12 +134,16 @@ export function markProcessed(
       .bind(note, event.id),
     db
       .prepare(
-        `UPDATE diagnostic_webhook_deliveries SET status = 'processed', attempt = ?, processing_duration_ms = ?,
+        `UPDATE diagnostic_webhook_deliveries SET status = 'processed', attempt = ?,
+           processing_duration_ms = MAX(0, CAST(ROUND((julianday('now') - julianday(?)) * 86400000) AS INTEGER)),
            error_message = ?, processed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE webhook_event_id = ?`,
       )
-      .bind(event.attempts, durationMs, note, event.id),
-  ]);
+      .bind(event.attempts, started, note, event.id),
+  ];
 }
+
+export const markProcessed = (db: D1Database, event: WebhookEventRow, startedMs: number, note: string | null = null) =>
+  db.batch(markProcessedStatements(db, event, startedMs, note));
 
 /** Records a failed attempt; after the last one (or for a poison event) the event is dead-lettered. */
 export function markFailed(
@@ -154,12 +169,6 @@ export function markFailed(
       .bind(exhausted ? 'retry_exhausted' : 'failed', event.attempts, durationMs, message, event.id),
   ]);
 }
-
-export const markProcessing = (db: D1Database, event: WebhookEventRow) =>
-  db
-    .prepare(`UPDATE diagnostic_webhook_deliveries SET status = 'processing', attempt = ? WHERE webhook_event_id = ?`)
-    .bind(event.attempts, event.id)
-    .run();
 
 /** Events due for another attempt: unprocessed, under the attempt cap, lease expired. Oldest first. */
 export async function dueEventIds(db: D1Database, now: number, limit: number): Promise<string[]> {
