@@ -1,4 +1,6 @@
-import { env } from 'cloudflare:test';
+import { createExecutionContext, createScheduledController, env } from 'cloudflare:test';
+import worker from '../index';
+import type { Env } from '../env';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sha256Hex } from '../../../shared/src/encoding';
 import { addMember, call, createOrg, expectError, json, type Session } from '../../test/helpers';
@@ -238,7 +240,12 @@ describe('retention', () => {
                 ('01RETENTIONNEWSNAPSHOT0001', ?, 'scheduled', 'healthy', ?)`,
       ).bind(owner.org.id, old(91), owner.org.id, old(89)),
     ]);
-    await runScheduled(NIGHTLY, env);
+    // Through the Worker's own scheduled() entry, as the cron trigger calls it.
+    await (worker as ExportedHandler<Env>).scheduled!(
+      createScheduledController({ cron: NIGHTLY, scheduledTime: Date.now() }) as never,
+      env,
+      createExecutionContext(),
+    );
     const ids = async (table: string) =>
       (await env.DB.prepare(`SELECT id FROM ${table} WHERE id LIKE '01RETENTION%'`).all<{ id: string }>()).results.map(
         (r) => r.id,

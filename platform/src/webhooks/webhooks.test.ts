@@ -54,6 +54,15 @@ describe('webhook authenticity', () => {
     expect(await count('SELECT COUNT(*) AS n FROM sessions WHERE rtk_session_id = ?', 'sess-auth')).toBe(1);
   });
 
+  it('refuses bodies over 1 MB with 413 before reading them', async () => {
+    const big = JSON.stringify({ event: 'meeting.started', padding: 'x'.repeat(1_100_000) });
+    for (const path of ['/webhooks/rtk', '/api/webhooks/rtk']) {
+      const response = await deliver(fake, big, { path });
+      expect(response.status).toBe(413);
+      expect((await response.json<any>()).error.code).toBe('payload_too_large');
+    }
+  });
+
   it('serves the /api alias identically', async () => {
     const meeting = await insertMeeting(owner);
     const response = await deliver(fake, startedPayload(meeting.rtkMeetingId, 'sess-alias'), {
