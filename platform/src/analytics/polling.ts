@@ -1,14 +1,19 @@
 import { newId } from '../../../shared/src/ids';
 import type { Env } from '../env';
-import { listLiveSessions, rtkConfigured } from '../post-meeting/rtk-api';
-import { recomputeSessionStatements } from '../sessions/queries';
+import { getSession, listLiveSessions, rtkConfigured } from '../post-meeting/rtk-api';
+import { recomputeSessionStatements, resolveRtkMeeting } from '../sessions/queries';
+import { handleEvent } from '../webhooks/handlers';
+import { isoTime } from '../webhooks/payload';
+
+/** An active session silent for this long, and not in RTK's live list, is checked against RTK. */
+export const STALE_SESSION_MS = 15 * 60_000;
 
 /**
  * The polling half of seed §9.3: RTK's live sessions, as a participant-count snapshot on each of our active
  * sessions (which can only raise the recorded peak). Sessions RTK does not know about are skipped.
  */
 export async function pollActiveSessions(env: Env) {
-  if (!rtkConfigured(env)) return { polled: 0, snapshots: 0 };
+  if (!rtkConfigured(env)) return { polled: 0, snapshots: 0, reconciled: 0 };
   const live = await listLiveSessions(env);
   let snapshots = 0;
   for (const session of live) {
@@ -24,5 +29,44 @@ export async function pollActiveSessions(env: Env) {
     ]);
     snapshots++;
   }
-  return { polled: live.length, snapshots };
+  const reconciled = await reconcileStaleSessions(env, new Set(live.map((session) => session.id)));
+  return { polled: live.length, snapshots, reconciled };
+}
+
+/**
+ * Catches a `meeting.ended` RTK never delivered: our sessions still active, quiet for 15 minutes and not live at
+ * RTK are looked up one by one, and an ENDED one is closed exactly as the webhook would have closed it.
+ */
+export async function reconcileStaleSessions(env: Env, liveIds: Set<string>, now = Date.now()) {
+  const { results } = await env.DB.prepare(
+    "SELECT rtk_session_id, rtk_meeting_id FROM sessions WHERE status = 'active' AND updated_at < ? LIMIT 50",
+  )
+    .bind(new Date(now - STALE_SESSION_MS).toISOString())
+    .all<{ rtk_session_id: string; rtk_meeting_id: string | null }>();
+  let closed = 0;
+  for (const row of results) {
+    if (liveIds.has(row.rtk_session_id) || !row.rtk_meeting_id) continue;
+    // One session RTK cannot answer for must not stop the others.
+    const remote = await getSession(env, row.rtk_session_id).catch(() => null);
+    if (remote?.status !== 'ENDED') continue;
+    const target = await resolveRtkMeeting(env.DB, row.rtk_meeting_id);
+    if (!target) continue;
+    const endedAt = isoTime(remote.endedAt) ?? new Date(now).toISOString();
+    await handleEvent(
+      env,
+      target,
+      {
+        type: 'meeting.ended',
+        rtkMeetingId: row.rtk_meeting_id,
+        rtkSessionId: row.rtk_session_id,
+        title: null,
+        startedAt: isoTime(remote.startedAt),
+        endedAt,
+        reason: 'RECONCILED_BY_POLLING',
+      },
+      endedAt,
+    );
+    closed++;
+  }
+  return closed;
 }

@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { addMember, createOrg, type Session } from '../../test/helpers';
-import { pollActiveSessions } from '../analytics/polling';
+import { pollActiveSessions, reconcileStaleSessions } from '../analytics/polling';
 import { deliver, FakeRtk, insertMeeting, meetingObject } from '../webhooks/fake-rtk.testkit';
 import { sendQueuedNotifications } from './service';
 
@@ -83,7 +83,7 @@ describe('session polling (§9.3)', () => {
       },
       { id: 'sess-unknown', associated_id: 'nobody', live_participants: 3 },
     ];
-    expect(await pollActiveSessions(fake.env())).toEqual({ polled: 2, snapshots: 1 });
+    expect(await pollActiveSessions(fake.env())).toEqual({ polled: 2, snapshots: 1, reconciled: 0 });
     const session = await env.DB.prepare('SELECT id, peak_participant_count FROM sessions WHERE rtk_session_id = ?')
       .bind('sess-poll')
       .first<any>();
@@ -93,5 +93,39 @@ describe('session polling (§9.3)', () => {
       .all();
     expect(snapshots.results).toEqual([{ participant_count: 7 }]);
     fake.liveSessions = [];
+  });
+
+  it('closes a session whose meeting.ended never arrived, once RTK says it ended', async () => {
+    const meeting = await insertMeeting(owner);
+    await deliver(fake, {
+      event: 'meeting.participantJoined',
+      meeting: meetingObject(meeting.rtkMeetingId, 'sess-lost'),
+      participant: { peerId: 'x', customParticipantId: member.user.id, joinedAt: '2026-11-20T10:01:00.000Z' },
+    });
+    const later = Date.now() + 20 * 60_000;
+    // Still live at RTK: untouched.
+    fake.sessions.set('sess-lost', { id: 'sess-lost', associated_id: meeting.rtkMeetingId, status: 'LIVE' });
+    expect(await reconcileStaleSessions(fake.env(), new Set(), later)).toBe(0);
+    fake.sessions.set('sess-lost', {
+      id: 'sess-lost',
+      associated_id: meeting.rtkMeetingId,
+      status: 'ENDED',
+      started_at: '2026-11-20T10:00:00.000Z',
+      ended_at: '2026-11-20T10:45:00.000Z',
+    });
+    expect(await reconcileStaleSessions(fake.env(), new Set(['sess-lost']), later)).toBe(0); // listed live: skipped
+    expect(await reconcileStaleSessions(fake.env(), new Set(), later)).toBe(1);
+    const session = await env.DB.prepare(
+      'SELECT id, status, ended_at, duration_seconds FROM sessions WHERE rtk_session_id = ?',
+    )
+      .bind('sess-lost')
+      .first<any>();
+    expect(session).toMatchObject({ status: 'ended', ended_at: '2026-11-20T10:45:00.000Z', duration_seconds: 2700 });
+    const participant = await env.DB.prepare('SELECT left_at FROM session_participants WHERE session_id = ?')
+      .bind(session.id)
+      .first();
+    expect(participant).toEqual({ left_at: '2026-11-20T10:45:00.000Z' });
+    expect((await mailRows('sess-lost')).results.map((row) => row.user_id)).toEqual([member.user.id]);
+    expect(await reconcileStaleSessions(fake.env(), new Set(), later)).toBe(0);
   });
 });

@@ -110,3 +110,24 @@ export async function listLiveSessions(env: Env): Promise<RtkLiveSession[]> {
 export async function probeRtk(env: Env): Promise<void> {
   await rtkRequest<unknown>(env, 'GET', '/meetings?per_page=1&page_no=1');
 }
+
+export interface RtkSessionDetails {
+  id: string;
+  meetingId: string;
+  status: 'LIVE' | 'ENDED' | string;
+  startedAt: string | null;
+  endedAt: string | null;
+}
+
+/** One session (GET /sessions/{id}); RTK keeps these indefinitely. */
+export async function getSession(env: Env, rtkSessionId: string): Promise<RtkSessionDetails> {
+  const data = await rtkRequest<Record<string, unknown>>(env, 'GET', `/sessions/${encodeURIComponent(rtkSessionId)}`);
+  const session = ((data?.session as Record<string, unknown> | undefined) ?? data) as Record<string, unknown>;
+  return {
+    id: s(session?.id) ?? rtkSessionId,
+    meetingId: s(session?.associated_id) ?? '',
+    status: s(session?.status) ?? 'UNKNOWN',
+    startedAt: s(session?.started_at),
+    endedAt: s(session?.ended_at),
+  };
+}

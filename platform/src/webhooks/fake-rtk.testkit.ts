@@ -40,6 +40,8 @@ export class FakeRtk {
   files = new Map<string, { body: string; type: string }>();
   recordings = new Map<string, Record<string, unknown>>();
   liveSessions: Record<string, unknown>[] = [];
+  /** GET /sessions/{id} answers (RTK keeps sessions indefinitely). */
+  sessions = new Map<string, Record<string, unknown>>();
   fetched: string[] = [];
   /** Path substrings that answer 500 (remaining count per entry). */
   faults = new Map<string, number>();
@@ -146,6 +148,11 @@ export class FakeRtk {
     }
     if (rest === '/sessions' && request.method === 'GET')
       return json({ success: true, data: { sessions: this.liveSessions } });
+    const session = /^\/sessions\/([^/]+)$/.exec(rest);
+    if (session && request.method === 'GET') {
+      const data = this.sessions.get(session[1]!);
+      return data ? json({ success: true, data }) : json({ success: false }, 404);
+    }
     if (rest === '/meetings' && request.method === 'GET') return json({ success: true, data: [], paging: {} });
     return json({ success: false }, 404);
   }
