@@ -4,6 +4,7 @@ import { rollupPending } from '../analytics/queries';
 import type { Env } from '../env';
 import { queueMissedNotifications, sendQueuedNotifications } from '../notifications/service';
 import { retryPendingEvents } from '../webhooks/ingest';
+import { ensureWebhookRegistered } from '../webhooks/registration';
 import { recordHealth, runProbes } from './health';
 import { phoneHomeEnabled, sendPhoneHome } from './phone-home';
 import { cleanupDiagnostics } from './retention';
@@ -46,6 +47,7 @@ export async function runScheduled(cron: string, env: Env, now = Date.now()) {
   }
   // Every 5 minutes (and any unknown schedule): the frequent jobs.
   const results = [];
+  results.push(await job('webhook-registration', () => ensureWebhookRegistered(env)));
   results.push(await job('webhook-retry', () => retryPendingEvents(env, { now })));
   results.push(await job('poll-sessions', () => pollActiveSessions(env)));
   results.push(

@@ -131,3 +131,30 @@ export async function getSession(env: Env, rtkSessionId: string): Promise<RtkSes
     endedAt: s(session?.ended_at),
   };
 }
+
+export interface RtkWebhook {
+  id: string;
+  url: string;
+  events: string[];
+  enabled: boolean;
+}
+
+const toWebhook = (data: Record<string, unknown>): RtkWebhook => ({
+  id: s(data?.id) ?? '',
+  url: s(data?.url) ?? '',
+  events: Array.isArray(data?.events) ? (data.events as unknown[]).map(String) : [],
+  enabled: data?.enabled !== false,
+});
+
+export async function listWebhooks(env: Env): Promise<RtkWebhook[]> {
+  const data = await rtkRequest<Record<string, unknown>[]>(env, 'GET', '/webhooks');
+  return (Array.isArray(data) ? data : []).map(toWebhook);
+}
+
+export async function createWebhook(env: Env, input: { name: string; url: string; events: readonly string[] }) {
+  return toWebhook(await rtkRequest(env, 'POST', '/webhooks', { ...input, enabled: true }));
+}
+
+export async function updateWebhook(env: Env, id: string, input: { events: readonly string[]; enabled: boolean }) {
+  return toWebhook(await rtkRequest(env, 'PATCH', `/webhooks/${encodeURIComponent(id)}`, input));
+}

@@ -42,6 +42,8 @@ export class FakeRtk {
   liveSessions: Record<string, unknown>[] = [];
   /** GET /sessions/{id} answers (RTK keeps sessions indefinitely). */
   sessions = new Map<string, Record<string, unknown>>();
+  /** The app's webhook configs (POST/GET/PATCH /webhooks). */
+  webhooks = new Map<string, Record<string, unknown>>();
   fetched: string[] = [];
   /** Path substrings that answer 500 (remaining count per entry). */
   faults = new Map<string, number>();
@@ -148,6 +150,20 @@ export class FakeRtk {
     }
     if (rest === '/sessions' && request.method === 'GET')
       return json({ success: true, data: { sessions: this.liveSessions } });
+    if (rest === '/webhooks' && request.method === 'GET')
+      return json({ success: true, data: [...this.webhooks.values()] });
+    if (rest === '/webhooks' && request.method === 'POST') {
+      const body = (await request.json()) as Record<string, unknown>;
+      const webhook = { ...body, id: `wh-${this.webhooks.size + 1}` };
+      this.webhooks.set(webhook.id, webhook);
+      return json({ success: true, data: webhook });
+    }
+    const webhook = /^\/webhooks\/([^/]+)$/.exec(rest);
+    if (webhook && request.method === 'PATCH' && this.webhooks.has(webhook[1]!)) {
+      const updated = { ...this.webhooks.get(webhook[1]!), ...((await request.json()) as object) };
+      this.webhooks.set(webhook[1]!, updated);
+      return json({ success: true, data: updated });
+    }
     const session = /^\/sessions\/([^/]+)$/.exec(rest);
     if (session && request.method === 'GET') {
       const data = this.sessions.get(session[1]!);
