@@ -106,6 +106,24 @@ describe('nothing is lost', () => {
     await expectMatchesTruth(scenario);
   });
 
+  it('when every delivery (each twice) arrives at once', async () => {
+    const meeting = await insertMeeting(owner);
+    const scenario = buildScenario(fake, {
+      rtkMeetingId: meeting.rtkMeetingId,
+      users: [owner.user, member.user],
+      guests: 3,
+      seed: 99,
+    });
+    const deliveries = scenario.events.flatMap((event) => {
+      const uuid = crypto.randomUUID();
+      return [deliver(fake, event.payload, { uuid }), deliver(fake, event.payload, { uuid: crypto.randomUUID() })];
+    });
+    const statuses = (await Promise.all(deliveries)).map((response) => response.status);
+    expect(statuses.every((status) => status === 200)).toBe(true);
+    await runScheduled(EVERY_FIVE_MINUTES, fake.env(), Date.now() + 30 * 60_000);
+    await expectMatchesTruth(scenario);
+  });
+
   it('under duplicates, reordering, dropped-then-redelivered deliveries and mid-handler D1/RTK failures', async () => {
     let run = 0;
     await fc.assert(
