@@ -1,0 +1,158 @@
+import { z } from '@hono/zod-openapi';
+import { CursorQuerySchema, humanName, SlugSchema } from '../validation/fields';
+
+export const MEETING_TYPES = ['video', 'audio', 'webinar', 'livestream'] as const;
+export const SCHEDULING_TYPES = ['instant', 'scheduled', 'recurring', 'permanent'] as const;
+export const MEETING_STATUSES = ['draft', 'scheduled', 'active', 'ended', 'cancelled'] as const;
+export const GUEST_ACCESS = ['disabled', 'link_only', 'open'] as const;
+
+export type MeetingType = (typeof MEETING_TYPES)[number];
+export type SchedulingType = (typeof SCHEDULING_TYPES)[number];
+export type MeetingStatus = (typeof MEETING_STATUSES)[number];
+export type GuestAccess = (typeof GUEST_ACCESS)[number];
+
+const isTimeZone = (zone: string) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+export const TimeZoneSchema = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, 'Use an IANA time zone such as Europe/Berlin.')
+  .openapi({ example: 'Europe/Berlin' });
+
+/** An instant with an explicit offset, e.g. 2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00. */
+export const InstantSchema = z.iso.datetime({ offset: true }).openapi({ example: '2026-12-01T09:00:00Z' });
+/** A wall-clock time in the meeting's zone, for recurring series: 2026-12-01T09:00. */
+export const LocalDateTimeSchema = z.iso
+  .datetime({ local: true })
+  .refine((value) => !/[zZ]|[+-]\d\d:?\d\d$/.test(value), 'Give the local time without an offset.')
+  .openapi({ example: '2026-12-01T09:00' });
+
+/** Per-meeting settings that override the org defaults (seed §12.2); omitted ones inherit. */
+export const MeetingSettingsSchema = z.object({
+  guestAccess: z.enum(GUEST_ACCESS).nullable().openapi({ description: 'null inherits the org default.' }),
+  waitingRoomEnabled: z.boolean(),
+  recordingAutoStart: z.boolean(),
+  transcriptionEnabled: z.boolean(),
+  aiSummariesEnabled: z.boolean(),
+  chatEnabled: z.boolean(),
+  pollsEnabled: z.boolean(),
+  livestreamEnabled: z.boolean(),
+  maxParticipants: z.number().int().min(2).max(10_000),
+  maxGuests: z.number().int().min(0).max(10_000).nullable().openapi({ description: 'null = half of maxParticipants.' }),
+});
+
+const base = {
+  title: humanName(200),
+  description: z.string().trim().max(5000).optional(),
+  meetingType: z.enum(MEETING_TYPES).optional().openapi({ description: 'Defaults to the org’s default meeting type.' }),
+  ...MeetingSettingsSchema.partial().shape,
+};
+
+export const RecurrenceInputSchema = z
+  .object({
+    rrule: z
+      .string()
+      .trim()
+      .max(500)
+      .regex(/^(RRULE:)?FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;[A-Z]+=[A-Za-z0-9,+\-:]+)*$/, 'Use an iCalendar RRULE such as FREQ=WEEKLY;BYDAY=MO.'),
+    dtstart: LocalDateTimeSchema,
+    durationMinutes: z.number().int().min(5).max(1440).default(60),
+  })
+  .strict();
+
+export const MeetingCreateSchema = z
+  .discriminatedUnion('schedulingType', [
+    z.object({ schedulingType: z.literal('instant'), ...base }).strict(),
+    z
+      .object({
+        schedulingType: z.literal('scheduled'),
+        ...base,
+        scheduledStart: InstantSchema,
+        scheduledEnd: InstantSchema.optional(),
+        timezone: TimeZoneSchema.default('UTC'),
+      })
+      .strict(),
+    z
+      .object({ schedulingType: z.literal('recurring'), ...base, timezone: TimeZoneSchema, recurrence: RecurrenceInputSchema })
+      .strict(),
+    z.object({ schedulingType: z.literal('permanent'), ...base, vanitySlug: SlugSchema }).strict(),
+  ])
+  .openapi('MeetingCreate');
+
+export const MeetingPatchSchema = z
+  .object({
+    title: humanName(200),
+    description: z.string().trim().max(5000).nullable(),
+    scheduledStart: InstantSchema,
+    scheduledEnd: InstantSchema.nullable(),
+    timezone: TimeZoneSchema,
+    vanitySlug: SlugSchema,
+    ...MeetingSettingsSchema.shape,
+  })
+  .partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, 'Send at least one field to change.')
+  .openapi('MeetingPatch');
+
+export const RecurrenceSchema = z.object({
+  rrule: z.string(),
+  dtstart: z.string(),
+  timezone: z.string(),
+  durationMinutes: z.number(),
+  exceptions: z.array(z.string()),
+});
+
+export const MeetingSchema = z
+  .object({
+    id: z.string(),
+    slug: z.string(),
+    title: z.string(),
+    description: z.string().nullable(),
+    meetingType: z.enum(MEETING_TYPES),
+    schedulingType: z.enum(SCHEDULING_TYPES),
+    status: z.enum(MEETING_STATUSES),
+    roomState: z.enum(['active', 'inactive']),
+    isLocked: z.boolean(),
+    createdBy: z.string(),
+    scheduledStart: z.string().nullable(),
+    scheduledEnd: z.string().nullable(),
+    actualStart: z.string().nullable(),
+    actualEnd: z.string().nullable(),
+    timezone: z.string(),
+    vanitySlug: z.string().nullable(),
+    joinPath: z.string().openapi({ description: 'Path of the join page: /{orgSlug}/m/{slug or vanity slug}.' }),
+    recurrence: RecurrenceSchema.nullable(),
+    createdAt: z.string(),
+    updatedAt: z.string(),
+    ...MeetingSettingsSchema.shape,
+  })
+  .openapi('Meeting');
+
+export const MeetingListQuerySchema = CursorQuerySchema.extend({
+  status: z.enum(MEETING_STATUSES).optional(),
+  schedulingType: z.enum(SCHEDULING_TYPES).optional(),
+  meetingType: z.enum(MEETING_TYPES).optional(),
+  mine: z
+    .enum(['true', 'false'])
+    .transform((value) => value === 'true')
+    .optional()
+    .openapi({ description: 'Only meetings you created.' }),
+  from: InstantSchema.optional().openapi({ description: 'Scheduled to start at or after.' }),
+  to: InstantSchema.optional().openapi({ description: 'Scheduled to start before.' }),
+});
+
+export const MeetingListSchema = z
+  .object({ items: z.array(MeetingSchema), nextCursor: z.string().nullable() })
+  .openapi('MeetingList');
+
+export type MeetingCreate = z.infer<typeof MeetingCreateSchema>;
+export type MeetingPatch = z.infer<typeof MeetingPatchSchema>;
+export type Meeting = z.infer<typeof MeetingSchema>;
+export type MeetingListQuery = z.infer<typeof MeetingListQuerySchema>;
