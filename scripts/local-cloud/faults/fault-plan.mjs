@@ -1,0 +1,127 @@
+// Per-route latency and fault injection, deterministic for a given seed.
+//
+// A rule: {
+//   target?: 'api' | 'worker' | 'webhook'   (default 'api': Cloudflare + RTK REST routes)
+//   method?: 'POST',                           (default any)
+//   path: '/client/v4/accounts/*/d1/database', ('*' = one path segment, '**' = anything; for 'worker'
+//                                               the script name; for 'webhook' the receiver URL)
+//   latencyMs?: number | { min, max } | { mean, stddev },
+//   errorRate?: 0..1, status?: 500, code?: number, message?: string,
+//   timeoutRate?: 0..1,                        (the call hangs until the client gives up; the socket is then cut)
+//   failNth?: number[],                        (1-based indexes of matching calls that fail with `status`)
+//   times?: number                             (stop applying after this many faults)
+// }
+import { CfApiError } from '../http/cf-envelope.mjs';
+import { hashSeed, mulberry32 } from './seeded-random.mjs';
+
+const escapeRegex = (s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+
+/** @param {string} pattern */
+export function globToRegExp(pattern) {
+  const source = pattern
+    .split('**')
+    .map((part) => part.split('*').map(escapeRegex).join('[^/]*'))
+    .join('.*');
+  return new RegExp(`^${source}/?$`);
+}
+
+const VALID_TARGETS = ['api', 'worker', 'webhook'];
+
+/** @param {any} rule */
+export function validateRule(rule) {
+  const bad = (message) => new CfApiError(400, 1001, `Invalid fault rule: ${message}`);
+  if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) throw bad('must be an object');
+  if (typeof rule.path !== 'string' || !rule.path) throw bad('`path` is required');
+  if (rule.target !== undefined && !VALID_TARGETS.includes(rule.target))
+    throw bad(`target must be one of ${VALID_TARGETS.join(', ')}`);
+  for (const key of ['errorRate', 'timeoutRate']) {
+    if (rule[key] !== undefined && !(typeof rule[key] === 'number' && rule[key] >= 0 && rule[key] <= 1))
+      throw bad(`${key} must be within [0, 1]`);
+  }
+  if (
+    rule.failNth !== undefined &&
+    !(Array.isArray(rule.failNth) && rule.failNth.every((n) => Number.isInteger(n) && n > 0))
+  )
+    throw bad('failNth must be positive integers');
+  if (rule.status !== undefined && !(Number.isInteger(rule.status) && rule.status >= 400 && rule.status <= 599))
+    throw bad('status must be 400–599');
+  const l = rule.latencyMs;
+  if (
+    l !== undefined &&
+    !(typeof l === 'number' && l >= 0) &&
+    !(typeof l === 'object' && l !== null && (('min' in l && 'max' in l) || 'mean' in l))
+  )
+    throw bad('latencyMs must be a number, {min,max} or {mean,stddev}');
+  return rule;
+}
+
+export class FaultPlan {
+  /** @param {{ seed?: number, rules?: any[] }} [config] */
+  constructor(config = {}) {
+    this.configure(config);
+    /** @type {any[]} */
+    this.log = [];
+  }
+
+  /** Replaces the whole plan; counters and random streams restart from the seed. */
+  configure({ seed = 1, rules = [] } = {}) {
+    rules.forEach(validateRule);
+    this.seed = seed;
+    this.rules = rules.map((rule, index) => ({
+      rule: { target: 'api', ...rule },
+      regex: globToRegExp(rule.path),
+      random: mulberry32(hashSeed(`${seed}:${index}:${rule.path}`)),
+      calls: 0,
+      applied: 0,
+    }));
+  }
+
+  describe() {
+    return { seed: this.seed, rules: this.rules.map((r) => ({ ...r.rule, calls: r.calls, applied: r.applied })) };
+  }
+
+  /**
+   * Decides what happens to one call.
+   * @param {'api'|'worker'|'webhook'} target
+   * @param {string} method
+   * @param {string} path
+   * @returns {{ delayMs: number, fail: null | { status: number, code?: number, message?: string }, timeout: boolean }}
+   */
+  decide(target, method, path) {
+    const outcome = { delayMs: 0, fail: null, timeout: false };
+    for (const entry of this.rules) {
+      const { rule } = entry;
+      if (rule.target !== target) continue;
+      if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
+      if (!entry.regex.test(path)) continue;
+      entry.calls++;
+      outcome.delayMs += sampleLatency(rule.latencyMs, entry.random);
+      const exhausted = rule.times !== undefined && entry.applied >= rule.times;
+      if (exhausted || outcome.fail || outcome.timeout) continue;
+      const roll = entry.random();
+      if (rule.failNth?.includes(entry.calls) || (rule.errorRate !== undefined && roll < rule.errorRate)) {
+        outcome.fail = { status: rule.status ?? 500, code: rule.code, message: rule.message };
+        entry.applied++;
+      } else if (rule.timeoutRate !== undefined && entry.random() < rule.timeoutRate) {
+        outcome.timeout = true;
+        entry.applied++;
+      }
+    }
+    if (outcome.fail || outcome.timeout || outcome.delayMs) {
+      this.log.push({ at: new Date().toISOString(), target, method, path, ...outcome });
+      if (this.log.length > 1000) this.log.shift();
+    }
+    return outcome;
+  }
+}
+
+function sampleLatency(spec, random) {
+  if (spec === undefined) return 0;
+  if (typeof spec === 'number') return spec;
+  if ('min' in spec) return spec.min + random() * (spec.max - spec.min);
+  // Box–Muller normal, clipped at zero.
+  const u = Math.max(random(), 1e-12);
+  const v = random();
+  const z = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+  return Math.max(0, spec.mean + z * (spec.stddev ?? 0));
+}
