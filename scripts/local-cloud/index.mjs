@@ -21,6 +21,9 @@ import { registerD1Routes } from './cloudflare-api/d1-routes.mjs';
 import { registerKvRoutes } from './cloudflare-api/kv-routes.mjs';
 import { registerR2Routes } from './cloudflare-api/r2-routes.mjs';
 import { registerControlRoutes } from './control/control-routes.mjs';
+import { setUpRealtimeKit } from './realtimekit/realtimekit.mjs';
+import { registerMailSink } from './control/mail-sink.mjs';
+import { registerPlayerRoutes } from './session-player/player-routes.mjs';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, '.local-cloud', 'state');
@@ -78,12 +81,18 @@ export async function startLocalCloud(options = {}) {
   registerD1Routes(apiRouter, context);
   registerKvRoutes(apiRouter, context);
   registerR2Routes(apiRouter, context);
+  setUpRealtimeKit(context);
+  registerMailSink(openRouter, context);
+  registerPlayerRoutes(openRouter, context);
 
   const credentials = () => ({
     apiBase: context.apiBase,
     accountId: store.data.account.id,
     token: store.data.tokens.find((t) => t.primary).value,
-    ...(context.extraCredentials?.() ?? {}),
+    rtkAppId: store.data.rtk.apps[0]?.id,
+    webhookKeysUrl: `${context.url}/.well-known/webhooks.json`,
+    workersDevUrlTemplate: `${context.url}/__workers/{script}`,
+    mailApiUrl: `${context.url}/__local/mail`,
   });
   registerControlRoutes(openRouter, {
     store,
@@ -131,7 +140,9 @@ export async function startLocalCloud(options = {}) {
     get token() {
       return store.data.tokens.find((t) => t.primary).value;
     },
-    rtk: context.rtkInfo?.() ?? null,
+    get rtk() {
+      return context.rtkInfo();
+    },
     workersDevUrlTemplate: `${context.url}/__workers/{script}`,
     stateDir,
     credentialsFile: credentialsFile || null,

@@ -1,0 +1,47 @@
+// The mail sink (ARCHITECTURE item 8): the platform's HTTP mailer posts { from, to, subject, text } to
+// POST /__local/mail; people and tests read it back with GET /__local/mail[?to=…]. Links in mail can be followed.
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { json } from '../http/cf-envelope.mjs';
+
+/** @param {import('../http/router.mjs').Router} router @param {{ stateDir: string }} deps */
+export function registerMailSink(router, { stateDir }) {
+  const file = join(stateDir, 'mail.json');
+  /** @type {any[]} */
+  const inbox = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
+  const save = () => writeFileSync(file, JSON.stringify(inbox.slice(-500)));
+
+  router.add('POST', '/__local/mail', {}, async ({ request }) => {
+    let body;
+    try {
+      body = await request.json();
+    } catch {
+      return json(400, { error: 'body must be JSON { from, to, subject, text }' });
+    }
+    if (typeof body?.to !== 'string' || typeof body?.subject !== 'string' || typeof body?.text !== 'string')
+      return json(400, { error: '`to`, `subject` and `text` are required strings' });
+    const message = {
+      id: randomUUID(),
+      received_at: new Date().toISOString(),
+      from: body.from ?? null,
+      to: body.to,
+      subject: body.subject,
+      text: body.text,
+      html: body.html ?? null,
+      authorization: request.headers.get('authorization') ? 'bearer' : null,
+    };
+    inbox.push(message);
+    save();
+    return json(202, { id: message.id });
+  });
+  router.add('GET', '/__local/mail', {}, ({ url }) => {
+    const to = url.searchParams.get('to')?.toLowerCase();
+    return json(200, { messages: inbox.filter((m) => !to || m.to.toLowerCase().includes(to)) });
+  });
+  router.add('DELETE', '/__local/mail', {}, () => {
+    inbox.length = 0;
+    save();
+    return json(200, { deleted: true });
+  });
+}

@@ -1,0 +1,85 @@
+// Recordings: start (composite, with video/audio/watermark/storage config), stop/pause/resume, get, list,
+// the meeting's active recording, per-track (audio) recording.
+import { RtkApiError, rtkOk, rtkPage } from './rtk-envelope.mjs';
+import { parseBody, recordingAction, recordingStart, trackRecordingStart } from './rtk-schemas.mjs';
+import { RTK_BASE, RTK_META, appOr404, meetingOr404, timeFilter } from './rtk-lookup.mjs';
+import { recordingView } from './session-engine.mjs';
+
+/** @param {import('../http/router.mjs').Router} router @param {any} deps */
+export function registerRecordingRoutes(router, { store, engine }) {
+  const base = `${RTK_BASE}/:appId/recordings`;
+  const find = (params) => {
+    appOr404(store, params.appId);
+    const rec = store.data.rtk.recordings.find((r) => r.id === params.recordingId && r.app_id === params.appId);
+    if (!rec) throw new RtkApiError(404, `Recording ${params.recordingId} not found`);
+    return rec;
+  };
+
+  router.add('POST', base, RTK_META, async ({ params, request }) => {
+    const body = await parseBody(request, recordingStart);
+    meetingOr404(store, params.appId, body.meeting_id);
+    if (body.realtimekit_bucket_config?.enabled === false && !body.storage_config)
+      throw new RtkApiError(400, 'With realtimekit_bucket_config disabled a storage_config is required.');
+    return rtkOk(recordingView(engine.startRecording(params.appId, body)), { status: 201 });
+  });
+  router.add('POST', `${base}/track`, RTK_META, async ({ params, request }) => {
+    const body = await parseBody(request, trackRecordingStart);
+    meetingOr404(store, params.appId, body.meeting_id);
+    const rec = engine.startRecording(params.appId, {
+      meeting_id: body.meeting_id,
+      allow_multiple_recordings: true,
+      audio_config: { codec: 'AAC', channel: 'mono', export_file: true },
+    });
+    store.transact((s) => {
+      const r = s.rtk.recordings.find((x) => x.id === rec.id);
+      r.type = 'track';
+      r.user_ids = body.user_ids ?? [];
+      r.layers = body.layers ?? { default: { media_kind: 'audio' } };
+    });
+    return rtkOk({ recording: recordingView(store.data.rtk.recordings.find((r) => r.id === rec.id)) }, { status: 201 });
+  });
+  router.add('GET', base, RTK_META, ({ params, url }) => {
+    appOr404(store, params.appId);
+    const meetingId = url.searchParams.get('meeting_id');
+    const statuses = url.searchParams.getAll('status').flatMap((s) => s.split(','));
+    const start = timeFilter(url.searchParams.get('start_time'), 'start_time');
+    const end = timeFilter(url.searchParams.get('end_time'), 'end_time');
+    const list = store.data.rtk.recordings
+      .filter(
+        (r) =>
+          r.app_id === params.appId &&
+          (!meetingId || r.meeting_id === meetingId) &&
+          (!statuses.length || statuses.includes(r.status)),
+      )
+      .filter(
+        (r) =>
+          (start === null || Date.parse(r.invoked_time) >= start) &&
+          (end === null || Date.parse(r.invoked_time) <= end),
+      )
+      .map(recordingView);
+    if (url.searchParams.get('sort_order') !== 'ASC') list.reverse();
+    const { slice, paging } = rtkPage(url, list);
+    return rtkOk(slice, { paging });
+  });
+  router.add('GET', `${base}/active-recording/:meetingId`, RTK_META, ({ params }) => {
+    meetingOr404(store, params.appId, params.meetingId);
+    const rec = store.data.rtk.recordings.find(
+      (r) => r.meeting_id === params.meetingId && ['INVOKED', 'RECORDING', 'PAUSED'].includes(r.status),
+    );
+    if (!rec) throw new RtkApiError(404, 'No active recording for this meeting');
+    return rtkOk(recordingView(rec));
+  });
+  router.add('GET', `${base}/:recordingId`, RTK_META, ({ params }) => rtkOk(recordingView(find(params))));
+  router.add('PUT', `${base}/:recordingId`, RTK_META, async ({ params, request }) => {
+    const rec = find(params);
+    const { action } = await parseBody(request, recordingAction);
+    if (action === 'stop') return rtkOk(recordingView(engine.stopRecording(rec.id)));
+    if (action === 'pause') {
+      if (rec.status !== 'RECORDING')
+        throw new RtkApiError(400, `Recording is ${rec.status}; only RECORDING can be paused.`);
+      return rtkOk(recordingView(engine.setRecordingStatus(rec.id, 'PAUSED')));
+    }
+    if (rec.status !== 'PAUSED') throw new RtkApiError(400, `Recording is ${rec.status}; only PAUSED can be resumed.`);
+    return rtkOk(recordingView(engine.setRecordingStatus(rec.id, 'RECORDING')));
+  });
+}
