@@ -24,6 +24,11 @@ import { registerControlRoutes } from './control/control-routes.mjs';
 import { setUpRealtimeKit } from './realtimekit/realtimekit.mjs';
 import { registerMailSink } from './control/mail-sink.mjs';
 import { registerPlayerRoutes } from './session-player/player-routes.mjs';
+import { registerWorkersScriptRoutes } from './cloudflare-api/workers-scripts-routes.mjs';
+import { registerWorkersAssetRoutes } from './cloudflare-api/workers-assets-routes.mjs';
+import { registerWorkersRoutingRoutes } from './cloudflare-api/workers-routing-routes.mjs';
+import { registerWorkersControlRoutes } from './control/workers-control-routes.mjs';
+import { startCronTicker } from './workers-runtime/cron-ticker.mjs';
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const DEFAULT_STATE_DIR = join(REPO_ROOT, '.local-cloud', 'state');
@@ -81,6 +86,10 @@ export async function startLocalCloud(options = {}) {
   registerD1Routes(apiRouter, context);
   registerKvRoutes(apiRouter, context);
   registerR2Routes(apiRouter, context);
+  registerWorkersAssetRoutes(apiRouter, context);
+  registerWorkersScriptRoutes(apiRouter, context);
+  registerWorkersRoutingRoutes(apiRouter, context);
+  registerWorkersControlRoutes(openRouter, { ...context, mainUrl: () => context.url });
   setUpRealtimeKit(context);
   registerMailSink(openRouter, context);
   registerPlayerRoutes(openRouter, context);
@@ -121,7 +130,7 @@ export async function startLocalCloud(options = {}) {
   const actualPort = /** @type {any} */ (server.address()).port;
   context.url = `http://${host}:${actualPort}`;
   context.apiBase = `${context.url}/client/v4`;
-  for (const start of context.afterListen ?? []) await start();
+  if (options.autoCrons) context.closers.push(startCronTicker(context));
 
   const credentialsFile =
     options.credentialsFile ?? (stateDir === resolve(DEFAULT_STATE_DIR) ? DEFAULT_CREDENTIALS_FILE : false);

@@ -1,0 +1,119 @@
+// Workers Static Assets direct upload: POST …/scripts/{name}/assets-upload-session with a manifest
+// ({ "/path": { hash, size } }) → { jwt, buckets: [[hash…]] } of files not stored yet; POST /workers/assets/upload
+// (Bearer <upload jwt>, multipart: field = hash, value = base64 content) → the completion jwt once everything is
+// there; the completion jwt goes into the upload's metadata.assets.jwt.
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { CfApiError, cfOk } from '../http/cf-envelope.mjs';
+import { isPlainObject, readJson } from '../http/request-body.mjs';
+import { checkScriptName } from './workers-upload-form.mjs';
+
+const MAX_ASSET_BYTES = 25 * 1024 * 1024;
+const MAX_FILES = 20_000;
+const jwtLike = (kind) =>
+  `eyJ${Buffer.from(JSON.stringify({ kind })).toString('base64url')}.${randomBytes(24).toString('base64url')}`;
+
+/** Exchanges a completion token for its manifest (single use). */
+export function redeemCompletionToken(store, jwt, scriptName, config) {
+  const entry = store.data.assetUploads[jwt];
+  if (entry?.kind !== 'completion' || entry.script !== scriptName)
+    throw new CfApiError(400, 10021, 'Invalid or expired assets completion token.');
+  store.transact((s) => {
+    delete s.assetUploads[jwt];
+  });
+  return { manifest: entry.manifest, config: config ?? {} };
+}
+
+/** @param {import('../http/router.mjs').Router} router @param {any} context */
+export function registerWorkersAssetRoutes(router, { store, stateDir }) {
+  const blobs = join(stateDir, 'asset-blobs');
+  mkdirSync(blobs, { recursive: true });
+  const stored = (hash) => existsSync(join(blobs, hash));
+
+  router.add(
+    'POST',
+    '/client/v4/accounts/:accountId/workers/scripts/:scriptName/assets-upload-session',
+    { account: true, permission: 'workers_scripts:write' },
+    async ({ params, request }) => {
+      checkScriptName(params.scriptName);
+      const body = await readJson(request);
+      if (!isPlainObject(body) || !isPlainObject(body.manifest))
+        throw new CfApiError(400, 10021, 'A `manifest` object is required.');
+      const entries = Object.entries(body.manifest);
+      if (entries.length > MAX_FILES) throw new CfApiError(400, 10021, `Too many assets (max ${MAX_FILES}).`);
+      for (const [path, e] of entries) {
+        if (
+          !path.startsWith('/') ||
+          path.includes('..') ||
+          !isPlainObject(e) ||
+          typeof e.hash !== 'string' ||
+          !/^[0-9a-f]{32,64}$/i.test(e.hash) ||
+          typeof e.size !== 'number'
+        )
+          throw new CfApiError(400, 10021, `Invalid manifest entry for "${path}".`);
+        if (e.size > MAX_ASSET_BYTES) throw new CfApiError(400, 10021, `Asset ${path} exceeds 25 MiB.`);
+      }
+      const missing = [...new Set(entries.map(([, e]) => e.hash.toLowerCase()).filter((h) => !stored(h)))];
+      const manifest = Object.fromEntries(entries.map(([p, e]) => [p, { hash: e.hash.toLowerCase(), size: e.size }]));
+      const jwt = jwtLike(missing.length ? 'upload' : 'completion');
+      store.transact((s) => {
+        s.assetUploads[jwt] = {
+          kind: missing.length ? 'upload' : 'completion',
+          script: params.scriptName,
+          manifest,
+          pending: missing,
+          created_on: new Date().toISOString(),
+        };
+      });
+      const buckets = [];
+      for (let i = 0; i < missing.length; i += 10) buckets.push(missing.slice(i, i + 10));
+      return cfOk({ jwt, buckets });
+    },
+  );
+
+  // Authorised by the upload session's jwt, not an API token (as Cloudflare does).
+  router.add(
+    'POST',
+    '/client/v4/accounts/:accountId/workers/assets/upload',
+    { public: true },
+    async ({ request, url }) => {
+      const jwt = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
+      const session = jwt && store.data.assetUploads[jwt];
+      if (session?.kind !== 'upload')
+        throw new CfApiError(401, 10000, 'Authentication error: invalid assets upload token.');
+      if (url.searchParams.get('base64') !== 'true') throw new CfApiError(400, 10021, 'base64=true is required.');
+      let form;
+      try {
+        form = await request.formData();
+      } catch {
+        throw new CfApiError(400, 10021, 'Malformed multipart/form-data body.');
+      }
+      const received = [];
+      for (const [hash, part] of form.entries()) {
+        const key = hash.toLowerCase();
+        if (!session.pending.includes(key)) throw new CfApiError(400, 10021, `Unexpected asset hash ${hash}.`);
+        const text = typeof part === 'string' ? part : await part.text();
+        const bytes = Buffer.from(text, 'base64');
+        if (bytes.byteLength > MAX_ASSET_BYTES) throw new CfApiError(400, 10021, 'Asset exceeds 25 MiB.');
+        received.push([key, bytes]);
+      }
+      for (const [key, bytes] of received) writeFileSync(join(blobs, key), bytes);
+      const result = store.transact((s) => {
+        const entry = s.assetUploads[jwt];
+        entry.pending = entry.pending.filter((h) => !received.some(([k]) => k === h));
+        if (entry.pending.length) return null;
+        const completion = jwtLike('completion');
+        s.assetUploads[completion] = {
+          kind: 'completion',
+          script: entry.script,
+          manifest: entry.manifest,
+          created_on: new Date().toISOString(),
+        };
+        delete s.assetUploads[jwt];
+        return completion;
+      });
+      return cfOk(result ? { jwt: result } : {}, { status: result ? 201 : 202 });
+    },
+  );
+}

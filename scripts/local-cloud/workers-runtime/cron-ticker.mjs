@@ -1,0 +1,32 @@
+// Fires deployed Workers' cron schedules on time (at the start of each matching UTC minute), like Cloudflare.
+import { servingVersions } from './runtime.mjs';
+import { parseCron } from './cron.mjs';
+
+export function startCronTicker({ store, runtime, log }) {
+  let timer = null;
+  const tick = async () => {
+    const now = new Date();
+    now.setUTCSeconds(0, 0);
+    for (const script of Object.values(store.data.scripts)) {
+      if (!servingVersions(script).length) continue;
+      for (const { cron } of script.schedules) {
+        try {
+          if (parseCron(cron)(now)) await runtime.scheduled(script.name, cron, now);
+        } catch (error) {
+          log(`cron ${cron} of ${script.name} failed: ${error?.message ?? error}`);
+        }
+      }
+    }
+  };
+  const schedule = () => {
+    timer = setTimeout(
+      async () => {
+        await tick();
+        schedule();
+      },
+      60_000 - (Date.now() % 60_000) + 50,
+    );
+  };
+  schedule();
+  return () => clearTimeout(timer);
+}
