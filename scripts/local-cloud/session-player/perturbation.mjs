@@ -14,7 +14,9 @@ export function perturb(events, { drop = false, duplicate = false, reorder = fal
     if (!flag || !out.length) return;
     let applied = false;
     for (let i = 0; i < out.length; i++) if (random() < probability && apply(i)) applied = true;
-    if (!applied) apply(Math.floor(random() * out.length));
+    // Nothing was hit by chance: apply it to the first eligible event from a random starting point.
+    const from = Math.floor(random() * out.length);
+    for (let k = 0; !applied && k < out.length; k++) applied = apply((from + k) % out.length);
   };
   // Never drop meeting.started: the rest of a session would make no sense to anyone.
   pickAtLeastOne(drop, 0.15, (i) => {

@@ -1,0 +1,98 @@
+// Fault injection: deterministic per seed, per route; latency; timeouts; webhook network faults.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FaultPlan } from './fault-plan.mjs';
+import { apiFailure, sdk, startTestCloud, type TestCloud } from '../test-fixtures/test-cloud';
+
+describe('FaultPlan', () => {
+  it('replays the same decisions for the same seed and differs for another', () => {
+    const run = (seed: number) => {
+      const plan = new FaultPlan({ seed, rules: [{ path: '/client/v4/accounts/*/d1/database', errorRate: 0.5 }] });
+      return Array.from({ length: 40 }, () =>
+        Boolean(plan.decide('api', 'GET', '/client/v4/accounts/abc/d1/database').fail),
+      );
+    };
+    expect(run(7)).toEqual(run(7));
+    expect(run(7)).not.toEqual(run(8));
+    expect(run(7).filter(Boolean).length).toBeGreaterThan(5);
+  });
+
+  it('failNth, method match, times and latency distributions', () => {
+    const plan = new FaultPlan({
+      rules: [
+        { method: 'POST', path: '/x/**', failNth: [2, 4], status: 503 },
+        { path: '/slow', latencyMs: { min: 10, max: 20 } },
+        { path: '/once', errorRate: 1, times: 1 },
+      ],
+    });
+    expect(plan.decide('api', 'GET', '/x/a').fail).toBeNull();
+    const posts = [1, 2, 3, 4].map(() => plan.decide('api', 'POST', '/x/a/b').fail?.status ?? null);
+    expect(posts).toEqual([null, 503, null, 503]);
+    const delay = plan.decide('api', 'GET', '/slow').delayMs;
+    expect(delay).toBeGreaterThanOrEqual(10);
+    expect(delay).toBeLessThan(20);
+    expect([plan.decide('api', 'GET', '/once').fail, plan.decide('api', 'GET', '/once').fail]).toEqual([
+      { status: 500, code: undefined, message: undefined },
+      null,
+    ]);
+    expect(() => new FaultPlan({ rules: [{ path: '/x', errorRate: 2 }] })).toThrow();
+  });
+});
+
+describe('faults in the running local cloud', () => {
+  let cloud: TestCloud;
+  beforeAll(async () => {
+    cloud = await startTestCloud({
+      faults: {
+        seed: 3,
+        rules: [{ method: 'POST', path: '/client/v4/accounts/*/d1/database', failNth: [2], status: 503 }],
+      },
+    });
+  });
+  afterAll(() => cloud?.dispose());
+
+  it('makes the chosen call fail, Cloudflare-style, and only that one', async () => {
+    const account_id = cloud.accountId;
+    await cloud.cf.d1.database.create({ account_id, name: 'one' });
+    const failure = await apiFailure(cloud.cf.d1.database.create({ account_id, name: 'two' }));
+    expect(failure.status).toBe(503);
+    expect(failure.errors[0].code).toBeGreaterThan(0);
+    // The failed call left nothing behind; the third call succeeds.
+    expect((await cloud.cf.d1.database.list({ account_id })).result.map((d) => d.name)).toEqual(['one']);
+    await cloud.cf.d1.database.create({ account_id, name: 'two' });
+  });
+
+  it('control route replaces the plan; timeouts hang until the client gives up; RTK routes fail RTK-style', async () => {
+    const put = await fetch(`${cloud.url}/__local/faults`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        seed: 1,
+        rules: [
+          { path: '/client/v4/accounts/*/storage/kv/namespaces', timeoutRate: 1 },
+          { path: '/client/v4/accounts/*/realtime/kit/*/meetings', errorRate: 1, status: 502 },
+        ],
+      }),
+    });
+    expect(put.status).toBe(200);
+    await expect(
+      sdk(cloud.apiBase, cloud.token).kv.namespaces.list({ account_id: cloud.accountId }, { timeout: 300 }),
+    ).rejects.toThrow(/timed out/i);
+    const rtk = await fetch(`${cloud.apiBase}/accounts/${cloud.accountId}/realtime/kit/${cloud.rtk.appId}/meetings`, {
+      headers: { authorization: `Bearer ${cloud.token}` },
+    });
+    expect(rtk.status).toBe(502);
+    expect(await rtk.json()).toMatchObject({ success: false, error: { code: 502 } });
+    const described = (await (await fetch(`${cloud.url}/__local/faults`)).json()) as any;
+    expect(described.rules[1]).toMatchObject({ calls: 1, applied: 1 });
+    expect(
+      (
+        await fetch(`${cloud.url}/__local/faults`, {
+          method: 'PUT',
+          body: JSON.stringify({ rules: [{ path: '/x', errorRate: 9 }] }),
+        })
+      ).status,
+    ).toBe(400);
+    await fetch(`${cloud.url}/__local/faults`, { method: 'DELETE' });
+    expect((await cloud.cf.kv.namespaces.list({ account_id: cloud.accountId })).result).toBeDefined();
+  });
+});
