@@ -1,4 +1,20 @@
 import { newId } from '../../../shared/src/ids';
+import { rowsOf } from '../database/sql-clauses';
+
+/** One day of the per-day session aggregate (nullable sums come back as null on empty days). */
+interface DailySessionRow {
+  day: string;
+  sessions: number;
+  participants: number;
+  duration_seconds: number;
+  transcripts: number | null;
+  summaries: number | null;
+  peak: number | null;
+  video: number | null;
+  audio: number | null;
+  webinar: number | null;
+  livestream: number | null;
+}
 import { DAY_MS, dayOf, startOfDay } from './dates';
 
 export const MEETING_TYPES = ['video', 'audio', 'webinar', 'livestream'] as const;
@@ -94,7 +110,7 @@ export async function liveDayTotals(
     }
     return totals;
   };
-  for (const row of sessions!.results as any[]) {
+  for (const row of rowsOf<DailySessionRow>(sessions)) {
     Object.assign(totalsOf(row.day), {
       sessions: row.sessions,
       participants: row.participants,
@@ -108,9 +124,9 @@ export async function liveDayTotals(
       livestream: row.livestream ?? 0,
     });
   }
-  for (const row of recordings!.results as any[])
+  for (const row of rowsOf<{ day: string; recordings: number; seconds: number }>(recordings))
     Object.assign(totalsOf(row.day), { recordings: row.recordings, recordingSeconds: row.seconds });
-  for (const row of chat!.results as any[]) totalsOf(row.day).chatMessages = row.messages;
+  for (const row of rowsOf<{ day: string; messages: number }>(chat)) totalsOf(row.day).chatMessages = row.messages;
   return [...byDay.values()].sort((a, b) => a.day.localeCompare(b.day));
 }
 

@@ -24,3 +24,6 @@ export class SqlClauses {
 
 /** Escapes LIKE wildcards so user text matches literally (use with `ESCAPE '\\'`). */
 export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
+
+/** The rows of one result of `db.batch()`, which D1 leaves untyped, as the row shape its SELECT produces. */
+export const rowsOf = <Row>(result: D1Result | undefined): Row[] => (result?.results ?? []) as Row[];

@@ -1,4 +1,20 @@
 import type { AuthContext } from '../auth/auth-context';
+import { rowsOf } from '../database/sql-clauses';
+
+interface RecordingRow {
+  id: string;
+  session_id: string | null;
+  status: string;
+  duration_seconds: number | null;
+  file_size_bytes: number | null;
+  codec: string | null;
+  storage_location: string;
+  download_url: string | null;
+  download_url_expiry: string | null;
+  error_message: string | null;
+  started_at: string | null;
+  ended_at: string | null;
+}
 import type { Env } from '../env';
 import { ApiError, conflict, notFound } from '../http/errors';
 import { can } from '../rbac/policy';
@@ -51,13 +67,13 @@ export async function listRecordings(db: D1Database, auth: AuthContext, meetingI
       .bind(meetingId, auth.orgId),
   ]);
   const byRecording = new Map<string, { status: string; at: string }[]>();
-  for (const row of history!.results as any[]) {
+  for (const row of rowsOf<{ recording_id: string; status: string; occurred_at: string }>(history)) {
     const list = byRecording.get(row.recording_id) ?? [];
     list.push({ status: row.status, at: row.occurred_at });
     byRecording.set(row.recording_id, list);
   }
   return {
-    items: (recordings!.results as any[]).map((row) => ({
+    items: rowsOf<RecordingRow>(recordings).map((row) => ({
       id: row.id,
       sessionId: row.session_id,
       status: row.status,

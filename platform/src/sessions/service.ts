@@ -1,4 +1,15 @@
 import type { AuthContext } from '../auth/auth-context';
+import { rowsOf } from '../database/sql-clauses';
+
+interface SessionParticipantRow {
+  id: string;
+  user_id: string | null;
+  display_name: string | null;
+  is_guest: number;
+  joined_at: string | null;
+  left_at: string | null;
+  duration_seconds: number | null;
+}
 import { notFound } from '../http/errors';
 import { meetingInOrg, seesSessionAnalytics } from './access';
 import type { SessionRow } from './queries';
@@ -76,7 +87,7 @@ export async function getSessionDetail(db: D1Database, auth: AuthContext, meetin
         )
         .bind(session.id),
     ]);
-    const rows = participants!.results as any[];
+    const rows = rowsOf<SessionParticipantRow>(participants);
     const durations = rows.map((row) => row.duration_seconds).filter((value): value is number => value !== null);
     const count = (counts!.results[0] ?? {}) as { chat?: number; recording?: number };
     analytics = {
@@ -94,7 +105,7 @@ export async function getSessionDetail(db: D1Database, auth: AuthContext, meetin
         : null,
       chatMessages: count.chat ?? 0,
       recordingSeconds: count.recording ?? 0,
-      snapshots: (snapshots!.results as any[]).map((row) => ({
+      snapshots: rowsOf<{ recorded_at: string; participant_count: number }>(snapshots).map((row) => ({
         at: row.recorded_at,
         participantCount: row.participant_count,
       })),
