@@ -1,0 +1,13 @@
+export * from './active-session';
+export * from './analytics';
+export * from './client';
+export type { RtkPage, RtkPageQuery, RtkPaging } from './envelope';
+export { type RtkErrorCode, RtkError } from './errors';
+export * from './from-env';
+export * from './livestreams';
+export * from './meetings';
+export * from './participants';
+export * from './presets';
+export * from './recordings';
+export * from './sessions';
+export * from './webhooks';

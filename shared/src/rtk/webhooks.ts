@@ -1,0 +1,64 @@
+import { z } from 'zod';
+import { lenient, rtkId } from './fields';
+import { pathPart, type RtkTransport } from './transport';
+
+/** RTK's nine webhook events (rtk.md §2.3). */
+export type RtkWebhookEvent =
+  | 'meeting.started'
+  | 'meeting.ended'
+  | 'meeting.participantJoined'
+  | 'meeting.participantLeft'
+  | 'meeting.chatSynced'
+  | 'recording.statusUpdate'
+  | 'livestreaming.statusUpdate'
+  | 'meeting.transcript'
+  | 'meeting.summary';
+
+/** A webhook configuration. RTK returns no secret: deliveries are signed with one global RSA key (rtk.md §2.1). */
+export const rtkWebhookSchema = z.looseObject({
+  id: rtkId,
+  name: lenient.string,
+  url: lenient.string,
+  events: lenient.strings,
+  enabled: lenient.boolean,
+  created_at: lenient.string,
+  updated_at: lenient.string,
+});
+export type RtkWebhook = z.output<typeof rtkWebhookSchema>;
+
+export interface RtkWebhookCreate {
+  name: string;
+  url: string;
+  events: readonly RtkWebhookEvent[];
+  /** Default true. */
+  enabled?: boolean;
+}
+
+export interface RtkWebhooksApi {
+  list(): Promise<RtkWebhook[]>;
+  create(input: RtkWebhookCreate): Promise<RtkWebhook>;
+  update(id: string, patch: Partial<RtkWebhookCreate>): Promise<RtkWebhook>;
+  delete(id: string): Promise<void>;
+}
+
+export function webhooksApi(rtk: RtkTransport): RtkWebhooksApi {
+  const one = (id: string) => `/webhooks/${pathPart(id)}`;
+  return {
+    list: () =>
+      rtk.data(
+        { method: 'GET', path: '/webhooks', idempotent: true, what: 'list webhooks' },
+        z.array(rtkWebhookSchema),
+      ),
+    create: (input) =>
+      rtk.data(
+        { method: 'POST', path: '/webhooks', body: input, idempotent: false, what: `create webhook ${input.name}` },
+        rtkWebhookSchema,
+      ),
+    update: (id, patch) =>
+      rtk.data(
+        { method: 'PATCH', path: one(id), body: patch, idempotent: true, what: `update webhook ${id}` },
+        rtkWebhookSchema,
+      ),
+    delete: (id) => rtk.send({ method: 'DELETE', path: one(id), idempotent: true, what: `delete webhook ${id}` }),
+  };
+}
