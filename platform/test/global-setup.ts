@@ -1,11 +1,23 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startLocalCloud } from '../../scripts/local-cloud/index.mjs';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     /** A real HTTP server that records whatever is posted to it (Sentry envelopes, phone-home). */
     captureServerUrl: string;
+    /** The local cloud's RealtimeKit, which the platform's RTK client talks to exactly as to the real one. */
+    localCloud: {
+      url: string;
+      rtkApiBase: string;
+      accountId: string;
+      appId: string;
+      token: string;
+    };
   }
 }
 
@@ -36,5 +48,19 @@ export default async function setup(project: TestProject) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   project.provide('captureServerUrl', `http://127.0.0.1:${(server.address() as AddressInfo).port}`);
-  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+
+  const stateDir = mkdtempSync(join(tmpdir(), 'castio-test-cloud-'));
+  const cloud = await startLocalCloud({ port: 0, stateDir, reset: true, credentialsFile: false });
+  project.provide('localCloud', {
+    url: cloud.url,
+    rtkApiBase: cloud.rtk.apiBase,
+    accountId: cloud.rtk.accountId,
+    appId: cloud.rtk.appId,
+    token: cloud.rtk.token,
+  });
+  return async () => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await cloud.stop();
+    rmSync(stateDir, { recursive: true, force: true });
+  };
 }

@@ -1,12 +1,29 @@
 import { env } from 'cloudflare:test';
-import { expect } from 'vitest';
+import { expect, inject } from 'vitest';
 import { createApp } from '../src/app';
 import type { Env } from '../src/env';
 
 const app = createApp();
 
-/** The real bindings, with org sign-up allowed so one test file can hold several tenants. */
-export const multiOrgEnv: Env = { ...env, ALLOW_ORG_SIGNUP: 'true' };
+const localCloud = inject('localCloud');
+
+/**
+ * The real bindings, with org sign-up allowed so one test file can hold several tenants, and RealtimeKit
+ * settings pointing at the local cloud (started by global-setup.ts), as a deployment's would point at RTK.
+ */
+export const multiOrgEnv: Env = {
+  ...env,
+  ALLOW_ORG_SIGNUP: 'true',
+  RTK_API_BASE: localCloud.rtkApiBase,
+  ACCOUNT_ID: localCloud.accountId,
+  RTK_APP_ID: localCloud.appId,
+  RTK_API_TOKEN: localCloud.token,
+  RTK_WEBHOOK_KEYS_URL: localCloud.url,
+  RTK_DOWNLOAD_ORIGINS: localCloud.url,
+};
+
+/** Base URL of the local cloud, for its control routes (session player, faults, mail sink). */
+export const localCloudUrl = localCloud.url;
 
 let ipCounter = 0;
 /** A distinct client IP per caller, so per-IP limits don't couple unrelated tests. */

@@ -3,7 +3,7 @@ import worker from '../index';
 import type { Env } from '../env';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sha256Hex } from '../../../shared/src/encoding';
-import { addMember, call, createOrg, expectError, json, type Session } from '../../test/helpers';
+import { addMember, call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
 import { deliver, FakeRtk, insertMeeting, meetingObject } from '../webhooks/fake-rtk.testkit';
 import { buildScenario } from '../webhooks/scenario.testkit';
 import { EVERY_FIVE_MINUTES, NIGHTLY, runScheduled } from './crons';
@@ -41,7 +41,8 @@ describe('health', () => {
     expect(failing.checks.rtk).toMatchObject({ ok: false });
     expect(failing.history.map((row: any) => row.id)).toEqual(expect.arrayContaining([first.id, failing.id]));
     // Without RTK credentials the probe is skipped and the deployment is at best degraded.
-    const bare = await json(await call('GET', '/api/diagnostics/health', { token: owner.token }));
+    const unconfigured = { ...multiOrgEnv, RTK_API_TOKEN: undefined };
+    const bare = await json(await call('GET', '/api/diagnostics/health', { token: owner.token, env: unconfigured }));
     expect(bare.status).toBe('degraded');
     expect(bare.checks.rtk).toMatchObject({ skipped: true, error: 'not_configured' });
   });

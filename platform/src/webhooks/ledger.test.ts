@@ -203,5 +203,5 @@ describe('nothing is lost', () => {
       ),
       { numRuns: 12 },
     );
-  });
+  }, 60_000);
 });
