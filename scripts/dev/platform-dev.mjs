@@ -3,10 +3,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertPortFree } from './ports.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
-const config = join(root, 'wrangler.platform.toml');
+export const PLATFORM_CONFIG = join(root, 'wrangler.platform.toml');
 const defaultPersistTo = join(root, '.wrangler', 'state');
 
 /** Dev secrets are random per checkout and kept beside the local state, never committed. */
@@ -22,7 +23,7 @@ function devSecrets() {
 export function applyPlatformMigrations(persistTo = defaultPersistTo) {
   const result = spawnSync(
     wrangler,
-    ['d1', 'migrations', 'apply', 'DB', '--local', '-c', config, '--persist-to', persistTo],
+    ['d1', 'migrations', 'apply', 'DB', '--local', '-c', PLATFORM_CONFIG, '--persist-to', persistTo],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, CI: '1' } },
   );
   if (result.status !== 0) {
@@ -33,21 +34,32 @@ export function applyPlatformMigrations(persistTo = defaultPersistTo) {
 }
 
 /**
- * Starts `wrangler dev` for the platform; resolves once it answers. `persistTo` picks the local D1/KV/R2
- * state folder (benchmarks use a fresh one), `quiet` skips the banner.
+ * Starts `wrangler dev` for the platform; resolves once it answers. `vars` may be a promise, awaited after the
+ * migrations so that what it waits for (the local cloud) boots meanwhile. `persistTo` picks the local D1/KV/R2
+ * state folder (benchmarks use a fresh one), `quiet` skips the banner, `workerLogs` passes wrangler's output
+ * (request logs, the Worker's console) through once it serves, `handleSignals` stops it on Ctrl-C/SIGTERM
+ * (callers that stop several things pass false and call `stop()` themselves).
  */
-export async function startPlatformDev({ port, vars = {}, persistTo = defaultPersistTo, quiet = false, extraArgs = [] }) {
+export async function startPlatformDev({
+  port,
+  vars = {},
+  persistTo = defaultPersistTo,
+  quiet = false,
+  extraArgs = [],
+  workerLogs = !quiet,
+  handleSignals = true,
+}) {
+  await assertPortFree(port, { what: 'the platform', envName: 'PORT' });
   applyPlatformMigrations(persistTo);
-  const varArgs = Object.entries({ ...devSecrets(), ENVIRONMENT: 'development', ...vars }).flatMap(([name, value]) => [
-    '--var',
-    `${name}:${value}`,
-  ]);
+  const varArgs = Object.entries({ ...devSecrets(), ENVIRONMENT: 'development', ...(await vars) }).flatMap(
+    ([name, value]) => ['--var', `${name}:${value}`],
+  );
   const child = spawn(
     wrangler,
     [
       'dev',
       '-c',
-      config,
+      PLATFORM_CONFIG,
       '--ip',
       '127.0.0.1',
       '--port',
@@ -58,16 +70,79 @@ export async function startPlatformDev({ port, vars = {}, persistTo = defaultPer
       ...varArgs,
       ...extraArgs,
     ],
-    { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, WRANGLER_SEND_METRICS: 'false' } },
+    // Its own process group, so stopping it also stops the workerd and esbuild processes wrangler starts.
+    {
+      cwd: root,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WRANGLER_SEND_METRICS: 'false' },
+    },
   );
   child.stderr.on('data', (chunk) => process.stderr.write(chunk));
+  const startupOutput = holdBack(child.stdout);
+  const { stop, exited } = processGroupControl(child);
   const url = `http://127.0.0.1:${port}`;
-  await waitUntilServing(`${url}/api/health`, child);
+  try {
+    await waitUntilServing(`${url}/api/health`, child);
+  } catch (error) {
+    process.stderr.write(startupOutput.text());
+    await stop();
+    throw error;
+  }
+  startupOutput.release(workerLogs);
   if (!quiet) console.log(`Castio platform: ${url}  (API docs: ${url}/api/docs)`);
-  const stop = () => child.kill('SIGTERM');
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  return { url, child };
+  if (handleSignals) {
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  }
+  return { url, child, stop, exited };
+}
+
+/** wrangler's startup chatter is kept back (shown only when it fails to start); afterwards, it passes or drains. */
+function holdBack(stream) {
+  const chunks = [];
+  const keep = (chunk) => chunks.push(chunk);
+  stream.on('data', keep);
+  return {
+    text: () => Buffer.concat(chunks).toString(),
+    release(forward) {
+      stream.off('data', keep);
+      chunks.length = 0;
+      // Never left unread: a full pipe would block wrangler on its next log line.
+      if (forward) stream.on('data', (chunk) => process.stdout.write(chunk));
+      else stream.resume();
+    },
+  };
+}
+
+/**
+ * SIGTERM to the whole group, SIGKILL for whatever is left once wrangler is gone (or after 5 s), so no workerd
+ * outlives it. If this process exits first, the group still gets its SIGTERM.
+ */
+function processGroupControl(child) {
+  const signalGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // the group is already gone
+    }
+  };
+  const terminateOnExit = () => signalGroup('SIGTERM');
+  process.on('exit', terminateOnExit);
+  const exited = new Promise((resolve) =>
+    child.once('exit', (code) => {
+      process.off('exit', terminateOnExit);
+      resolve(code);
+    }),
+  );
+  const stop = async () => {
+    signalGroup('SIGTERM');
+    const deadline = setTimeout(() => signalGroup('SIGKILL'), 5000);
+    await exited;
+    clearTimeout(deadline);
+    signalGroup('SIGKILL');
+  };
+  return { stop, exited };
 }
 
 async function waitUntilServing(url, child) {
