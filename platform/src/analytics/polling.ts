@@ -1,6 +1,6 @@
 import { newId } from '../../../shared/src/ids';
 import type { Env } from '../env';
-import { getSession, listLiveSessions, rtkConfigured } from '../post-meeting/rtk-api';
+import { rtkClientFromEnv } from '../../../shared/src/rtk';
 import { recomputeSessionStatements, resolveRtkMeeting } from '../sessions/queries';
 import { handleEvent } from '../webhooks/handlers';
 import { isoTime } from '../webhooks/payload';
@@ -13,8 +13,9 @@ export const STALE_SESSION_MS = 15 * 60_000;
  * sessions (which can only raise the recorded peak). Sessions RTK does not know about are skipped.
  */
 export async function pollActiveSessions(env: Env) {
-  if (!rtkConfigured(env)) return { polled: 0, snapshots: 0, reconciled: 0 };
-  const live = await listLiveSessions(env);
+  const rtk = rtkClientFromEnv(env);
+  if (!rtk) return { polled: 0, snapshots: 0, reconciled: 0 };
+  const { items: live } = await rtk.sessions.list({ status: 'LIVE', perPage: 100 });
   let snapshots = 0;
   for (const session of live) {
     const ours = await env.DB.prepare("SELECT id, org_id FROM sessions WHERE rtk_session_id = ? AND status = 'active'")
@@ -24,7 +25,7 @@ export async function pollActiveSessions(env: Env) {
     await env.DB.batch([
       env.DB.prepare(
         'INSERT INTO session_snapshots (id, org_id, session_id, participant_count) VALUES (?, ?, ?, ?)',
-      ).bind(newId(), ours.org_id, ours.id, session.liveParticipants),
+      ).bind(newId(), ours.org_id, ours.id, session.live_participants ?? 0),
       ...recomputeSessionStatements(env.DB, ours.org_id, session.id),
     ]);
     snapshots++;
@@ -43,15 +44,16 @@ export async function reconcileStaleSessions(env: Env, liveIds: Set<string>, now
   )
     .bind(new Date(now - STALE_SESSION_MS).toISOString())
     .all<{ rtk_session_id: string; rtk_meeting_id: string | null }>();
+  const rtk = rtkClientFromEnv(env);
   let closed = 0;
   for (const row of results) {
-    if (liveIds.has(row.rtk_session_id) || !row.rtk_meeting_id) continue;
+    if (!rtk || liveIds.has(row.rtk_session_id) || !row.rtk_meeting_id) continue;
     // One session RTK cannot answer for must not stop the others.
-    const remote = await getSession(env, row.rtk_session_id).catch(() => null);
+    const remote = await rtk.sessions.get(row.rtk_session_id).catch(() => null);
     if (remote?.status !== 'ENDED') continue;
     const target = await resolveRtkMeeting(env.DB, row.rtk_meeting_id);
     if (!target) continue;
-    const endedAt = isoTime(remote.endedAt) ?? new Date(now).toISOString();
+    const endedAt = isoTime(remote.ended_at) ?? new Date(now).toISOString();
     await handleEvent(
       env,
       target,
@@ -60,7 +62,7 @@ export async function reconcileStaleSessions(env: Env, liveIds: Set<string>, now
         rtkMeetingId: row.rtk_meeting_id,
         rtkSessionId: row.rtk_session_id,
         title: null,
-        startedAt: isoTime(remote.startedAt),
+        startedAt: isoTime(remote.started_at),
         endedAt,
         reason: 'RECONCILED_BY_POLLING',
       },

@@ -1,6 +1,6 @@
 import { newId } from '../../../shared/src/ids';
 import type { Env } from '../env';
-import { probeRtk, rtkConfigured } from '../post-meeting/rtk-api';
+import { rtkClientFromEnv } from '../../../shared/src/rtk';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 export type CheckType = 'scheduled' | 'manual' | 'phone_home';
@@ -29,7 +29,9 @@ export function overallStatus(probes: ProbeSet): HealthStatus {
   return 'healthy';
 }
 
-async function timed(probe: () => Promise<unknown>, timeoutMs = 5000): Promise<ProbeResult> {
+const PROBE_TIMEOUT_MS = 5000;
+
+async function timed(probe: () => Promise<unknown>, timeoutMs = PROBE_TIMEOUT_MS): Promise<ProbeResult> {
   const started = performance.now();
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
@@ -52,12 +54,14 @@ const PROBE_KEY = 'diagnostics/health-probe';
 
 /** D1 `SELECT 1`, a KV read, an R2 head, and the cheapest authenticated RTK call, in parallel. */
 export async function runProbes(env: Env): Promise<ProbeSet> {
+  // One attempt: the probe reports the first failure and its latency instead of retrying them away.
+  const client = rtkClientFromEnv(env, { retries: 0, timeoutMs: PROBE_TIMEOUT_MS });
   const [d1, kv, r2, rtk] = await Promise.all([
     timed(() => env.DB.prepare('SELECT 1').first()),
     timed(() => env.KV_CACHE.get('cache:diagnostics:probe')),
     timed(() => env.R2_EXPORTS.head(PROBE_KEY)),
-    rtkConfigured(env)
-      ? timed(() => probeRtk(env))
+    client
+      ? timed(() => client.meetings.list({ perPage: 1 }))
       : Promise.resolve<ProbeResult>({ ok: false, latencyMs: null, error: 'not_configured', skipped: true }),
   ]);
   return { d1, kv, r2, rtk };

@@ -1,3 +1,4 @@
+import { RtkError, rtkClientFromEnv } from '../../../shared/src/rtk';
 import type { AuthContext } from '../auth/auth-context';
 import { rowsOf } from '../database/sql-clauses';
 
@@ -21,7 +22,6 @@ import { can } from '../rbac/policy';
 import { assertManagesMeeting, meetingInOrg } from '../sessions/access';
 import type { SessionRow } from '../sessions/queries';
 import { toCsv, type TranscriptEntry } from './formats';
-import { RtkApiError, requestSummary, rtkConfigured } from './rtk-api';
 
 /** The requested session of the meeting, or its latest one that has the given data. */
 async function pickSession(
@@ -128,12 +128,13 @@ export async function generateSummary(env: Env, auth: AuthContext, meetingId: st
   if (!session.has_transcript) {
     throw conflict('no_transcript', 'This session has no transcript, so it cannot be summarised.');
   }
-  if (!rtkConfigured(env)) throw new ApiError(503, 'rtk_not_configured', 'RealtimeKit is not configured.');
+  const rtk = rtkClientFromEnv(env);
+  if (!rtk) throw new ApiError(503, 'rtk_not_configured', 'RealtimeKit is not configured.');
   try {
-    const result = await requestSummary(env, session.rtk_session_id);
+    const result = await rtk.sessions.generateSummary(session.rtk_session_id);
     return { sessionId: session.id, status: result.status ?? 'requested' };
   } catch (error) {
-    if (error instanceof RtkApiError) {
+    if (error instanceof RtkError) {
       throw new ApiError(502, 'rtk_unavailable', 'RealtimeKit did not accept the request; try again later.');
     }
     throw error;

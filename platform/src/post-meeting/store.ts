@@ -1,11 +1,11 @@
 import * as Sentry from '@sentry/cloudflare';
 import { newId } from '../../../shared/src/ids';
+import { rtkClientFromEnv } from '../../../shared/src/rtk';
 import type { Env } from '../env';
 import type { DownloadEvent, ChatSyncedEvent, RecordingEvent, LivestreamEvent } from '../webhooks/payload';
 import type { MeetingTarget, SessionRow } from '../sessions/queries';
 import { download, DownloadError } from './downloads';
 import { parseChat, parseTranscript } from './formats';
-import { getRecording, rtkConfigured } from './rtk-api';
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 /** D1 rows stay well under the 2 MB row limit; longer transcripts live only in R2. */
@@ -19,6 +19,22 @@ export const postMeetingKey = (orgId: string, sessionId: string, name: string) =
 const RANK_SQL = (column: string) =>
   `CASE ${column} WHEN 'invoked' THEN 0 WHEN 'recording' THEN 1 WHEN 'uploading' THEN 2 WHEN 'errored' THEN 3 WHEN 'uploaded' THEN 4 ELSE -1 END`;
 
+/** The REST API's details of an uploaded recording, in our columns' terms; null when RTK is not configured. */
+async function uploadedRecording(env: Env, recordingId: string) {
+  const rtk = rtkClientFromEnv(env);
+  if (!rtk) return null;
+  const recording = await rtk.recordings.get(recordingId);
+  return {
+    // Track recordings carry an array of per-layer files here; only a composite's single URL fits the column.
+    downloadUrl: typeof recording.download_url === 'string' ? recording.download_url : null,
+    downloadUrlExpiry: recording.download_url_expiry,
+    durationSeconds: recording.recording_duration,
+    fileSizeBytes: recording.file_size,
+    codec: recording.video_config?.codec ?? null,
+    storageType: recording.storage_config?.type ?? null,
+  };
+}
+
 export async function storeRecordingEvent(
   env: Env,
   target: MeetingTarget,
@@ -27,9 +43,8 @@ export async function storeRecordingEvent(
   receivedAt: string,
 ) {
   const status = event.status === 'paused' ? 'recording' : event.status;
-  let details: Awaited<ReturnType<typeof getRecording>> | null = null;
   // On UPLOADED the REST API has the authoritative details (seed §9.2); a failing call is retried by cron.
-  if (event.status === 'uploaded' && rtkConfigured(env)) details = await getRecording(env, event.recordingId);
+  const details = event.status === 'uploaded' ? await uploadedRecording(env, event.recordingId) : null;
   const error = event.status === 'errored' ? 'RealtimeKit reported the recording as ERRORED.' : null;
   const db = env.DB;
   await db.batch([

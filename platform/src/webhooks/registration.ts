@@ -1,5 +1,5 @@
 import type { Env } from '../env';
-import { createWebhook, listWebhooks, rtkConfigured, updateWebhook } from '../post-meeting/rtk-api';
+import { rtkClientFromEnv } from '../../../shared/src/rtk';
 import { RTK_EVENT_TYPES } from './payload';
 
 const CACHE_KEY = 'cache:rtk:webhook-registration';
@@ -20,16 +20,17 @@ export async function ensureWebhookRegistered(
   options: { force?: boolean } = {},
 ): Promise<RegistrationOutcome> {
   const url = receiverUrl(env);
-  if (!url || !rtkConfigured(env)) return 'skipped';
+  const rtk = rtkClientFromEnv(env);
+  if (!url || !rtk) return 'skipped';
   if (!options.force && (await env.KV_CACHE.get(CACHE_KEY)) === url) return 'cached';
-  const existing = (await listWebhooks(env)).find((webhook) => webhook.url === url);
+  const existing = (await rtk.webhooks.list()).find((webhook) => webhook.url === url);
   let outcome: RegistrationOutcome = 'ok';
   if (!existing) {
-    await createWebhook(env, { name: 'Castio', url, events: RTK_EVENT_TYPES });
+    await rtk.webhooks.create({ name: 'Castio', url, events: RTK_EVENT_TYPES, enabled: true });
     outcome = 'created';
-  } else if (!existing.enabled || RTK_EVENT_TYPES.some((event) => !existing.events.includes(event))) {
+  } else if (existing.enabled === false || RTK_EVENT_TYPES.some((event) => !existing.events.includes(event))) {
     const events = [...new Set([...existing.events, ...RTK_EVENT_TYPES])];
-    await updateWebhook(env, existing.id, { events, enabled: true });
+    await rtk.webhooks.update(existing.id, { events, enabled: true });
     outcome = 'updated';
   }
   await env.KV_CACHE.put(CACHE_KEY, url, { expirationTtl: CACHE_TTL_SECONDS });

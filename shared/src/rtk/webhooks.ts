@@ -2,18 +2,6 @@ import { z } from 'zod';
 import { lenient, rtkId } from './fields';
 import { pathPart, type RtkTransport } from './transport';
 
-/** RTK's nine webhook events (rtk.md §2.3). */
-export type RtkWebhookEvent =
-  | 'meeting.started'
-  | 'meeting.ended'
-  | 'meeting.participantJoined'
-  | 'meeting.participantLeft'
-  | 'meeting.chatSynced'
-  | 'recording.statusUpdate'
-  | 'livestreaming.statusUpdate'
-  | 'meeting.transcript'
-  | 'meeting.summary';
-
 /** A webhook configuration. RTK returns no secret: deliveries are signed with one global RSA key (rtk.md §2.1). */
 export const rtkWebhookSchema = z.looseObject({
   id: rtkId,
@@ -29,7 +17,8 @@ export type RtkWebhook = z.output<typeof rtkWebhookSchema>;
 export interface RtkWebhookCreate {
   name: string;
   url: string;
-  events: readonly RtkWebhookEvent[];
+  /** Event names (rtk.md §2.3); plain strings, so a config holding events newer than this code round-trips. */
+  events: readonly string[];
   /** Default true. */
   enabled?: boolean;
 }
