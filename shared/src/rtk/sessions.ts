@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { pageQuery, type RtkPage, type RtkPageQuery } from './envelope';
 import { lenient, rtkId } from './fields';
-import { pathPart, type RtkTransport } from './transport';
+import { pathPart, type RtkCall, type RtkQuery, type RtkTransport } from './transport';
 
 /** A session is one live run of a meeting (rtk.md §1.6, §1.7); the active session has the same shape. */
 export const rtkSessionSchema = z.looseObject({
@@ -86,8 +86,9 @@ export interface RtkSessionsApi {
 
 export function sessionsApi(rtk: RtkTransport): RtkSessionsApi {
   const one = (id: string) => `/sessions/${pathPart(id)}`;
-  const get = (path: string, what: string, query?: Record<string, string | undefined>) => ({
-    method: 'GET' as const,
+  // Every read here is a plain, retryable GET.
+  const readCall = (path: string, what: string, query?: RtkQuery): RtkCall => ({
+    method: 'GET',
     path,
     query,
     idempotent: true,
@@ -96,40 +97,38 @@ export function sessionsApi(rtk: RtkTransport): RtkSessionsApi {
   return {
     list: (q = {}) =>
       rtk.page(
-        {
-          ...get('/sessions', 'list sessions'),
-          query: {
-            ...pageQuery(q),
-            associated_id: q.meetingId,
-            status: q.status,
-            start_time: q.startTime,
-            end_time: q.endTime,
-            search: q.search,
-          },
-        },
+        readCall('/sessions', 'list sessions', {
+          ...pageQuery(q),
+          associated_id: q.meetingId,
+          status: q.status,
+          start_time: q.startTime,
+          end_time: q.endTime,
+          search: q.search,
+        }),
         z.looseObject({ sessions: z.array(rtkSessionSchema) }).transform((data) => data.sessions),
       ),
-    get: (id) => rtk.data(get(one(id), `get session ${id}`), rtkSessionSchema),
+    get: (id) => rtk.data(readCall(one(id), `get session ${id}`), rtkSessionSchema),
     participants: (id, q = {}) =>
       rtk.page(
-        {
-          ...get(`${one(id)}/participants`, `list the participants of session ${id}`),
-          query: { ...pageQuery(q), view: q.view, include_peer_events: q.includePeerEvents },
-        },
+        readCall(`${one(id)}/participants`, `list the participants of session ${id}`, {
+          ...pageQuery(q),
+          view: q.view,
+          include_peer_events: q.includePeerEvents,
+        }),
         z.looseObject({ participants: z.array(rtkSessionParticipantSchema) }).transform((data) => data.participants),
       ),
     transcript: (id, q = {}) =>
       rtk.data(
-        get(`${one(id)}/transcript`, `get the transcript of session ${id}`, { format: q.format }),
+        readCall(`${one(id)}/transcript`, `get the transcript of session ${id}`, { format: q.format }),
         transcriptSchema,
       ),
-    summary: (id) => rtk.data(get(`${one(id)}/summary`, `get the summary of session ${id}`), summarySchema),
+    summary: (id) => rtk.data(readCall(`${one(id)}/summary`, `get the summary of session ${id}`), summarySchema),
     // Not retried: each accepted request starts a (billed) summarisation.
     generateSummary: (id) =>
       rtk.data(
         { method: 'POST', path: `${one(id)}/summary`, idempotent: false, what: `request a summary of session ${id}` },
         summaryRequestSchema,
       ),
-    chat: (id) => rtk.data(get(`${one(id)}/chat`, `get the chat export of session ${id}`), chatSchema),
+    chat: (id) => rtk.data(readCall(`${one(id)}/chat`, `get the chat export of session ${id}`), chatSchema),
   };
 }
