@@ -3,7 +3,7 @@ import type { RtkClientConfig } from './client';
 import { type RtkEnvelope, type RtkPage, readErrorBody, readPaging, rtkEnvelopeSchema } from './envelope';
 import { codeForStatus, describeFailure, type RtkErrorCode, RtkError } from './errors';
 
-export type RtkQuery = Record<string, string | number | boolean | readonly string[] | undefined>;
+export type RtkQuery = Record<string, string | number | boolean | undefined>;
 
 /** One REST call below `…/realtime/kit/{app_id}`. */
 export interface RtkCall {
@@ -90,9 +90,7 @@ export function createTransport(config: RtkClientConfig): RtkTransport {
   const urlFor = (call: RtkCall) => {
     const url = new URL(`${appBase}${call.path}`);
     for (const [key, value] of Object.entries(call.query ?? {})) {
-      if (value === undefined) continue;
-      if (Array.isArray(value)) for (const item of value) url.searchParams.append(key, item);
-      else url.searchParams.set(key, String(value));
+      if (value !== undefined) url.searchParams.set(key, String(value));
     }
     return url;
   };
