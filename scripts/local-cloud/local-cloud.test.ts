@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalCloud } from './index.mjs';
+import { workerUrl } from './test-fixtures/json';
 import { sdk } from './test-fixtures/test-cloud';
 
 const dir = mkdtempSync(join(tmpdir(), 'local-cloud-restart-'));
@@ -46,13 +47,13 @@ describe('startLocalCloud', () => {
       ] as any,
     } as any);
     await cf.workers.scripts.subdomain.create('hello', { account_id: first.accountId, enabled: true });
-    const url = ((await (await fetch(`${first.url}/__local/workers/hello`)).json()) as any).url;
+    const url = await workerUrl(first.url, 'hello');
     expect(await (await fetch(url)).text()).toBe('survives');
     await first.stop();
 
     const second = await startLocalCloud({ port: 0, stateDir, credentialsFile: false });
     expect([second.accountId, second.token]).toEqual([first.accountId, first.token]);
-    const url2 = ((await (await fetch(`${second.url}/__local/workers/hello`)).json()) as any).url;
+    const url2 = await workerUrl(second.url, 'hello');
     expect(url2).toBe(url);
     expect(await (await fetch(url2)).text()).toBe('survives');
     await second.stop();

@@ -1,5 +1,6 @@
 // The official `cloudflare` SDK (6.5) drives tokens, accounts, zones, D1 (incl. time travel), KV and R2.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CfEnvelope, readJson } from '../test-fixtures/json';
 import { apiFailure, mintToken, sdk, startTestCloud, type TestCloud } from '../test-fixtures/test-cloud';
 
 let cloud: TestCloud;
@@ -39,17 +40,20 @@ describe('tokens and permissions', () => {
   it('rejects missing, malformed, unknown, disabled and expired credentials like Cloudflare', async () => {
     const none = await fetch(`${cloud.apiBase}/accounts/${account_id}/d1/database`);
     expect(none.status).toBe(400);
-    expect((await none.json()).errors[0]).toMatchObject({ code: 6003, error_chain: [{ code: 6103 }] });
+    expect((await readJson<CfEnvelope>(none)).errors[0]).toMatchObject({ code: 6003, error_chain: [{ code: 6103 }] });
     const malformed = await fetch(`${cloud.apiBase}/accounts/${account_id}/d1/database`, {
       headers: { authorization: 'Bearer not a token' },
     });
-    expect((await malformed.json()).errors[0]).toMatchObject({ code: 6003, error_chain: [{ code: 6111 }] });
+    expect((await readJson<CfEnvelope>(malformed)).errors[0]).toMatchObject({
+      code: 6003,
+      error_chain: [{ code: 6111 }],
+    });
     const unknown = await apiFailure(sdk(cloud.apiBase, 'x'.repeat(40)).d1.database.list({ account_id }));
     expect(unknown).toMatchObject({ status: 403, errors: [{ code: 10000, message: 'Authentication error' }] });
     const disabled = await mintToken(cloud, { permissions: ['D1 Write'], status: 'disabled' });
     expect((await apiFailure(sdk(cloud.apiBase, disabled.value).user.tokens.verify())).status).toBe(401);
     const expired = await mintToken(cloud, { permissions: ['D1 Write'], expires_on: '2020-01-01T00:00:00Z' });
-    expect((await apiFailure(sdk(cloud.apiBase, expired.value).d1.database.list({ account_id }))).errors[0].code).toBe(
+    expect((await apiFailure(sdk(cloud.apiBase, expired.value).d1.database.list({ account_id }))).errors[0]?.code).toBe(
       10000,
     );
   });
@@ -70,8 +74,8 @@ describe('tokens and permissions', () => {
   });
 
   it('another or malformed account id is refused', async () => {
-    expect((await apiFailure(cloud.cf.d1.database.list({ account_id: 'f'.repeat(32) }))).errors[0].code).toBe(10000);
-    expect((await apiFailure(cloud.cf.d1.database.list({ account_id: 'bad' }))).errors[0].code).toBe(7003);
+    expect((await apiFailure(cloud.cf.d1.database.list({ account_id: 'f'.repeat(32) }))).errors[0]?.code).toBe(10000);
+    expect((await apiFailure(cloud.cf.d1.database.list({ account_id: 'bad' }))).errors[0]?.code).toBe(7003);
   });
 
   it('unknown routes answer 7003/7000 with the envelope', async () => {
@@ -118,9 +122,9 @@ describe('D1', () => {
       sql: 'SELECT body FROM notes WHERE id = ?',
       params: ['1'],
     });
-    expect(rows.result[0].results).toEqual([{ body: 'a;b' }]);
+    expect(rows.result[0]?.results).toEqual([{ body: 'a;b' }]);
     const raw = await cloud.cf.d1.database.raw(db.uuid!, { account_id, sql: 'SELECT id, body FROM notes' });
-    expect(raw.result[0].results).toEqual({ columns: ['id', 'body'], rows: [[1, 'a;b']] });
+    expect(raw.result[0]?.results).toEqual({ columns: ['id', 'body'], rows: [[1, 'a;b']] });
     // The trigger (its body holds ';') was created whole: it fires on the next insert.
     await cloud.cf.d1.database.query(db.uuid!, {
       account_id,
@@ -140,7 +144,7 @@ describe('D1', () => {
     );
     expect(
       (await cloud.cf.d1.database.query(db.uuid!, { account_id, sql: 'SELECT count(*) AS n FROM notes' })).result[0]
-        .results,
+        ?.results,
     ).toEqual([{ n: 1 }]);
     expect((await apiFailure(cloud.cf.d1.database.query(db.uuid!, { account_id, sql: '' }))).status).toBe(400);
     const malformed = await fetch(`${cloud.apiBase}/accounts/${account_id}/d1/database/${db.uuid}/query`, {
@@ -149,7 +153,7 @@ describe('D1', () => {
       body: '{nope',
     });
     expect(malformed.status).toBe(400);
-    expect((await malformed.json()).success).toBe(false);
+    expect((await readJson<CfEnvelope>(malformed)).success).toBe(false);
 
     await cloud.cf.d1.database.delete(db.uuid!, { account_id });
     expect(await apiFailure(cloud.cf.d1.database.get(db.uuid!, { account_id }))).toMatchObject({
@@ -170,10 +174,10 @@ describe('D1', () => {
     const restored = await cloud.cf.d1.database.timeTravel.restore(db.uuid!, { account_id, bookmark: bookmark! });
     expect(restored.bookmark).toBe(bookmark);
     const rows = await q('SELECT v, hex(b) AS b FROM t');
-    expect(rows.result[0].results).toEqual([{ v: 'before', b: '00FF' }]);
-    expect((await q("SELECT name FROM sqlite_master WHERE name = 'extra'")).result[0].results).toEqual([]);
+    expect(rows.result[0]?.results).toEqual([{ v: 'before', b: '00FF' }]);
+    expect((await q("SELECT name FROM sqlite_master WHERE name = 'extra'")).result[0]?.results).toEqual([]);
     await cloud.cf.d1.database.timeTravel.restore(db.uuid!, { account_id, bookmark: restored.previous_bookmark! });
-    expect((await q('SELECT v FROM t ORDER BY id')).result[0].results).toEqual([{ v: 'before' }, { v: 'after' }]);
+    expect((await q('SELECT v FROM t ORDER BY id')).result[0]?.results).toEqual([{ v: 'before' }, { v: 'after' }]);
     expect(
       (await apiFailure(cloud.cf.d1.database.timeTravel.restore(db.uuid!, { account_id, bookmark: '00000009-bad' })))
         .status,

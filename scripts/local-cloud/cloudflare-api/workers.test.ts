@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CfEnvelope, readJson, workerUrl } from '../test-fixtures/json';
 import { apiFailure, startTestCloud, type TestCloud } from '../test-fixtures/test-cloud';
 
 const source = readFileSync(new URL('../test-fixtures/bindings-worker.js', import.meta.url), 'utf8');
@@ -35,10 +36,13 @@ const bindings = (label: string) => [
   { type: 'version_metadata', name: 'CF_VERSION' },
 ];
 
-async function workerUrl(script: string) {
-  const res = await fetch(`${cloud.url}/__local/workers/${script}`);
-  return ((await res.json()) as any).url as string;
+/** What bindings-worker.js answers on /version. */
+interface WorkerVersion {
+  label: string;
+  version: string | null;
+  host: string;
 }
+const versionOf = async (url: string) => readJson<WorkerVersion>(await fetch(`${url}/version`));
 
 describe('Workers', () => {
   it('uploads a Worker with D1+KV+R2+DO bindings; it answers over HTTP; a new deployment keeps the data', async () => {
@@ -64,7 +68,7 @@ describe('Workers', () => {
     });
     expect(await cloud.cf.workers.scripts.subdomain.get('castio-app', { account_id })).toMatchObject({ enabled: true });
     expect((await cloud.cf.workers.subdomains.get({ account_id })).subdomain).toBe('castio-local');
-    const url = await workerUrl('castio-app');
+    const url = await workerUrl(cloud.url, 'castio-app');
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     expect(await (await fetch(`${url}/version`)).json()).toMatchObject({ label: 'v1', host: new URL(url).host });
     await fetch(`${url}/d1`, { method: 'POST', body: 'first' });
@@ -73,13 +77,13 @@ describe('Workers', () => {
     expect(await (await fetch(`${url}/do`)).text()).toBe('1');
     // The D1 query API sees the Worker's writes (same SQLite).
     const rows = await cloud.cf.d1.database.query(ids.db, { account_id, sql: 'SELECT body FROM notes' });
-    expect(rows.result[0].results).toEqual([{ body: 'first' }]);
+    expect(rows.result[0]?.results).toEqual([{ body: 'first' }]);
     // … and the Worker sees the API's.
     await cloud.cf.d1.database.query(ids.db, { account_id, sql: "INSERT INTO notes (body) VALUES ('from-api')" });
     expect(await (await fetch(`${url}/d1`)).json()).toEqual([{ body: 'first' }, { body: 'from-api' }]);
     // The /__workers/{script} template redirects to the same URL.
     const viaTemplate = await fetch(`${cloud.workersDevUrlTemplate.replace('{script}', 'castio-app')}/version`);
-    expect((await viaTemplate.json()).label).toBe('v1');
+    expect((await readJson<WorkerVersion>(viaTemplate)).label).toBe('v1');
 
     // Versions upload: nothing changes until a deployment.
     const v2 = await cloud.cf.workers.scripts.versions.create('castio-app', {
@@ -92,7 +96,7 @@ describe('Workers', () => {
       },
       files: [moduleFile(source)] as any,
     } as any);
-    expect((await (await fetch(`${url}/version`)).json()).label).toBe('v1');
+    expect((await versionOf(url)).label).toBe('v1');
     const versions = [];
     for await (const v of cloud.cf.workers.scripts.versions.list('castio-app', { account_id })) versions.push(v.id);
     expect(versions).toHaveLength(2);
@@ -107,9 +111,9 @@ describe('Workers', () => {
     expect(await (await fetch(`${url}/kv`)).text()).toBe('kv-value');
     expect(await (await fetch(`${url}/r2`)).text()).toBe('r2-value');
     expect(await (await fetch(`${url}/do`)).text()).toBe('2');
-    const deployments = (await cloud.cf.workers.scripts.deployments.list('castio-app', { account_id })) as any;
+    const deployments = await cloud.cf.workers.scripts.deployments.list('castio-app', { account_id });
     expect(deployments.deployments).toHaveLength(2);
-    expect(deployments.deployments[0].versions).toEqual([{ version_id: v2.id, percentage: 100 }]);
+    expect(deployments.deployments[0]?.versions).toEqual([{ version_id: v2.id, percentage: 100 }]);
 
     // A 50/50 split serves both versions.
     await cloud.cf.workers.scripts.deployments.create('castio-app', {
@@ -117,11 +121,11 @@ describe('Workers', () => {
       strategy: 'percentage',
       versions: [
         { version_id: v2.id!, percentage: 50 },
-        { version_id: versions[1], percentage: 50 },
+        { version_id: versions[1]!, percentage: 50 },
       ],
     });
     const labels = new Set();
-    for (let i = 0; i < 40; i++) labels.add(((await (await fetch(`${url}/version`)).json()) as any).label);
+    for (let i = 0; i < 40; i++) labels.add((await versionOf(url)).label);
     expect(labels).toEqual(new Set(['v1', 'v2']));
     expect(await (await fetch(`${url}/do`)).text()).toBe('3');
     expect(
@@ -147,7 +151,7 @@ describe('Workers', () => {
       text: 's3cret',
       type: 'secret_text',
     });
-    const url = await workerUrl('castio-app');
+    const url = await workerUrl(cloud.url, 'castio-app');
     expect(await (await fetch(`${url}/secret`)).text()).toBe('s3cret');
     const secrets = [];
     for await (const s of cloud.cf.workers.scripts.secrets.list('castio-app', { account_id })) secrets.push(s);
@@ -164,7 +168,7 @@ describe('Workers', () => {
       files: [moduleFile(source)] as any,
     } as any);
     expect(await (await fetch(`${url}/secret`)).text()).toBe('s3cret');
-    expect((await (await fetch(`${url}/version`)).json()).label).toBe('v3');
+    expect((await versionOf(url)).label).toBe('v3');
   });
 
   it('cron schedules are stored and fire through the control route', async () => {
@@ -180,7 +184,7 @@ describe('Workers', () => {
     ).toMatchObject({ status: 400 });
     const fired = await fetch(`${cloud.url}/__local/workers/castio-app/scheduled`, { method: 'POST', body: '{}' });
     expect(await fired.json()).toMatchObject({ cron: '*/5 * * * *', outcome: 'ok' });
-    expect(await (await fetch(`${await workerUrl('castio-app')}/cron`)).text()).toBe('*/5 * * * *');
+    expect(await (await fetch(`${await workerUrl(cloud.url, 'castio-app')}/cron`)).text()).toBe('*/5 * * * *');
   });
 
   it('custom domains map a hostname (by Host header) to the same Worker', async () => {
@@ -189,7 +193,7 @@ describe('Workers', () => {
       account_id,
       hostname: 'meet.castio.test',
       service: 'castio-app',
-      zone_id: zones.result[0].id,
+      zone_id: zones.result[0]?.id,
       environment: 'production',
     });
     expect(domain).toMatchObject({ hostname: 'meet.castio.test', service: 'castio-app' });
@@ -255,7 +259,7 @@ describe('Workers', () => {
       ] as any,
     } as any);
     await cloud.cf.workers.scripts.subdomain.create('castio-web', { account_id, enabled: true });
-    const url = await workerUrl('castio-web');
+    const url = await workerUrl(cloud.url, 'castio-web');
     expect(await (await fetch(`${url}/`)).text()).toBe(html);
     expect(await (await fetch(`${url}/some/spa/route`)).text()).toBe(html);
     expect(await (await fetch(`${url}/api/x`)).text()).toBe('api');
@@ -324,16 +328,16 @@ describe('Workers', () => {
       headers: { authorization: `Bearer ${cloud.token}` },
       body: noMeta,
     });
-    expect(((await missing.json()) as any).errors[0].code).toBe(10021);
+    expect((await readJson<CfEnvelope>(missing)).errors[0]?.code).toBe(10021);
     // Still serving v3 after all that.
-    expect((await (await fetch(`${await workerUrl('castio-app')}/version`)).json()).label).toBe('v3');
+    expect((await versionOf(await workerUrl(cloud.url, 'castio-app'))).label).toBe('v3');
   });
 
   it('list and delete; a deleted Worker stops answering', async () => {
     const names = [];
     for await (const s of cloud.cf.workers.scripts.list({ account_id })) names.push(s.id);
     expect(names.sort()).toEqual(['castio-app', 'castio-web']);
-    const url = await workerUrl('castio-web');
+    const url = await workerUrl(cloud.url, 'castio-web');
     await cloud.cf.workers.scripts.delete('castio-web', { account_id, force: true });
     expect(await apiFailure(cloud.cf.workers.scripts.subdomain.get('castio-web', { account_id }))).toMatchObject({
       status: 404,

@@ -1,6 +1,7 @@
 // Fault injection: deterministic per seed, per route; latency; timeouts; webhook network faults.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FaultPlan } from './fault-plan.mjs';
+import { readJson } from '../test-fixtures/json';
 import { apiFailure, sdk, startTestCloud, type TestCloud } from '../test-fixtures/test-cloud';
 
 describe('FaultPlan', () => {
@@ -55,7 +56,7 @@ describe('faults in the running local cloud', () => {
     await cloud.cf.d1.database.create({ account_id, name: 'one' });
     const failure = await apiFailure(cloud.cf.d1.database.create({ account_id, name: 'two' }));
     expect(failure.status).toBe(503);
-    expect(failure.errors[0].code).toBeGreaterThan(0);
+    expect(failure.errors[0]?.code).toBeGreaterThan(0);
     // The failed call left nothing behind; the third call succeeds.
     expect((await cloud.cf.d1.database.list({ account_id })).result.map((d) => d.name)).toEqual(['one']);
     await cloud.cf.d1.database.create({ account_id, name: 'two' });
@@ -82,7 +83,7 @@ describe('faults in the running local cloud', () => {
     });
     expect(rtk.status).toBe(502);
     expect(await rtk.json()).toMatchObject({ success: false, error: { code: 502 } });
-    const described = (await (await fetch(`${cloud.url}/__local/faults`)).json()) as any;
+    const described = await readJson<ReturnType<FaultPlan['describe']>>(await fetch(`${cloud.url}/__local/faults`));
     expect(described.rules[1]).toMatchObject({ calls: 1, applied: 1 });
     expect(
       (

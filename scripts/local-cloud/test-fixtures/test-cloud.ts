@@ -2,8 +2,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Cloudflare from 'cloudflare';
+import Cloudflare, { APIError } from 'cloudflare';
 import { startLocalCloud } from '../index.mjs';
+import { readJson } from './json';
 
 export type TestCloud = Awaited<ReturnType<typeof startLocalCloud>> & { cf: Cloudflare; dispose: () => Promise<void> };
 
@@ -35,18 +36,16 @@ export async function mintToken(
     body: JSON.stringify(body),
   });
   if (response.status !== 201) throw new Error(`mint failed: ${response.status} ${await response.text()}`);
-  return (await response.json()) as { id: string; value: string };
+  return readJson<{ id: string; value: string }>(response);
 }
 
 /** Runs a promise that must fail with a Cloudflare APIError; returns status and errors. */
 export async function apiFailure(promise: Promise<unknown>) {
   try {
     await promise;
-  } catch (error: any) {
-    return {
-      status: error.status as number,
-      errors: (error.errors ?? error.error?.errors) as { code: number; message: string }[],
-    };
+  } catch (error) {
+    if (error instanceof APIError) return { status: error.status, errors: error.errors };
+    throw error;
   }
   throw new Error('expected the call to fail');
 }

@@ -1,7 +1,9 @@
 // A webhook receiver for tests: records raw bodies and headers; answers with scripted statuses.
 import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { RtkWebhookBody } from './rtk-bodies';
 
-export type Received = { raw: string; headers: http.IncomingHttpHeaders; body: any };
+export type Received = { raw: string; headers: http.IncomingHttpHeaders; body: RtkWebhookBody };
 
 export async function startWebhookReceiver() {
   const received: Received[] = [];
@@ -18,7 +20,7 @@ export async function startWebhookReceiver() {
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as any).port;
+  const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/webhooks/rtk`,
     received,
