@@ -15,6 +15,7 @@ import { postMeetingRoutes } from './post-meeting/routes';
 import { diagnosticsRoutes } from './diagnostics/routes';
 import { analyticsRoutes } from './analytics/routes';
 import { agentInternalRoutes, agentRoutes } from './agents/routes';
+import { presetRoutes } from './presets/routes';
 
 export const SCALAR_BUNDLE_PATH = '/vendor/scalar-api-reference.js';
 
@@ -55,6 +56,7 @@ export function createApp() {
   app.route('/', analyticsRoutes);
   app.route('/', agentRoutes);
   app.route('/', agentInternalRoutes);
+  app.route('/', presetRoutes);
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',

@@ -99,7 +99,9 @@ describe('brandPreset', () => {
     expect(toRtkDesignTokens({ ...ACME, logoUrl: 'javascript:alert(1)' }).logo).toBe('');
     const google = toRtkDesignTokens({ ...ACME, googleFont: 'Roboto' });
     expect(google.google_font).toBe('Roboto');
-    expect(google.font_family).toBeUndefined();
+    expect(google.font_family).toBe('');
+    // Cleared fonts are sent as empty, so an update replaces the previous font.
+    expect(toRtkDesignTokens({ ...ACME, fontFamily: null })).toMatchObject({ font_family: '', google_font: '' });
   });
 
   it('brands all 13 presets into valid bodies', () => {

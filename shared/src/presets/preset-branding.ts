@@ -68,18 +68,17 @@ const isAbsoluteHttpUrl = (value: string) => {
 /** The `ui.design_tokens` RTK takes, from an org's branding. */
 export function toRtkDesignTokens(tokens: BrandTokens): RtkDesignTokens {
   const defaults = THEME_DEFAULTS[tokens.theme];
-  const font = tokens.googleFont
-    ? { google_font: tokens.googleFont }
-    : tokens.fontFamily
-      ? { font_family: tokens.fontFamily }
-      : {};
+  // Both always present (empty when unset): RTK merges preset updates, so a font left out would never be cleared.
+  const googleFont = tokens.googleFont ?? '';
+  const fontFamily = googleFont ? '' : (tokens.fontFamily ?? '');
   return {
     theme: tokens.theme,
     border_radius: tokens.borderRadius,
     border_width: tokens.borderWidth,
     spacing_base: tokens.spacingBase ?? 4,
     logo: tokens.logoUrl && isAbsoluteHttpUrl(tokens.logoUrl) ? tokens.logoUrl : '',
-    ...font,
+    font_family: fontFamily,
+    google_font: googleFont,
     colors: {
       brand: brandScale(tokens.brandColor),
       background: backgroundScale(tokens.backgroundColor ?? defaults.background),
@@ -92,6 +91,6 @@ export function toRtkDesignTokens(tokens: BrandTokens): RtkDesignTokens {
 }
 
 /** The preset with the org's design tokens in place of whatever `ui.design_tokens` it had. */
-export function brandPreset(body: RtkPresetBody, tokens: BrandTokens): RtkPresetBody {
+export function brandPreset<B extends RtkPresetBody>(body: B, tokens: BrandTokens): B {
   return { ...body, ui: { ...body.ui, design_tokens: toRtkDesignTokens(tokens) } };
 }

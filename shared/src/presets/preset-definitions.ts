@@ -25,6 +25,7 @@ export const PRESET_NAMES = [
 ] as const;
 
 export type PresetName = (typeof PRESET_NAMES)[number];
+export type BuiltInPreset = RtkPresetBody & { name: PresetName };
 
 export const isPresetName = (name: string): name is PresetName => (PRESET_NAMES as readonly string[]).includes(name);
 
@@ -206,7 +207,7 @@ const SHAPES: Record<PresetName, PresetShape> = {
   livestream_viewer: STAGE_VIEWER,
 };
 
-function definition(name: PresetName): RtkPresetBody {
+function definition(name: PresetName): BuiltInPreset {
   const { view, level, media, overrides } = SHAPES[name];
   const [audio, video, screenshare] = media;
   return {
@@ -226,6 +227,6 @@ function definition(name: PresetName): RtkPresetBody {
 }
 
 /** The 13 built-in preset bodies, unbranded, in PRESET_NAMES order. Fresh objects on every call. */
-export function presetDefinitions(): RtkPresetBody[] {
+export function presetDefinitions(): BuiltInPreset[] {
   return PRESET_NAMES.map((name) => structuredClone(definition(name)));
 }

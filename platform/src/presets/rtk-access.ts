@@ -1,0 +1,41 @@
+import { type RtkClient, RtkError, type RtkPresetSummary, rtkClientFromEnv } from '../../../shared/src/rtk';
+import type { Env } from '../env';
+import { ApiError, conflict, notFound } from '../http/errors';
+
+/** The deployment's RTK client; presets live nowhere else, so without one there is nothing to manage. */
+export function presetsRtk(env: Env): RtkClient {
+  const rtk = rtkClientFromEnv(env);
+  if (!rtk) throw new ApiError(503, 'rtk_not_configured', 'RealtimeKit is not configured for this deployment.');
+  return rtk;
+}
+
+/** RTK's failures in our envelope: its 404 is ours, a taken name is a conflict, anything else is RTK's problem. */
+export function toApiError(error: unknown): unknown {
+  if (!(error instanceof RtkError)) return error;
+  if (error.code === 'not_found') return notFound('The preset');
+  if (error.code === 'conflict') return conflict('preset_name_taken', 'A preset with that name already exists.');
+  return new ApiError(502, 'rtk_unavailable', error.message);
+}
+
+export async function withRtkErrors<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw toApiError(error);
+  }
+}
+
+const PAGE_SIZE = 100;
+/** Far more presets than an app has; stops a paging bug from looping forever. */
+const MAX_PAGES = 20;
+
+/** Every preset of the app (RTK pages its list), oldest first, so "the first with this name" is stable. */
+export async function listAllPresets(rtk: RtkClient): Promise<RtkPresetSummary[]> {
+  const all: RtkPresetSummary[] = [];
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const { items } = await rtk.presets.list({ page, perPage: PAGE_SIZE });
+    all.push(...items);
+    if (items.length < PAGE_SIZE) break;
+  }
+  return all.sort((a, b) => (a.created_at ?? '').localeCompare(b.created_at ?? '') || a.id.localeCompare(b.id));
+}
