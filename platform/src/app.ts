@@ -16,6 +16,8 @@ import { diagnosticsRoutes } from './diagnostics/routes';
 import { analyticsRoutes } from './analytics/routes';
 import { agentInternalRoutes, agentRoutes } from './agents/routes';
 import { presetRoutes } from './presets/routes';
+import { meetingRoutes } from './meetings/routes';
+import { scheduleRoutes } from './meetings/schedule-routes';
 
 export const SCALAR_BUNDLE_PATH = '/vendor/scalar-api-reference.js';
 
@@ -48,6 +50,8 @@ export function createApp() {
   app.route('/', authRoutes);
   app.route('/', userRoutes);
   app.route('/', orgRoutes);
+  app.route('/', meetingRoutes);
+  app.route('/', scheduleRoutes);
   app.route('/', webhookRoutes);
   app.route('/api', webhookRoutes);
   app.route('/', sessionRoutes);

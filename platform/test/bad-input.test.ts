@@ -112,7 +112,7 @@ describe('bad input on every JSON route', () => {
     }
     expect(checked).toBeGreaterThan(40);
     expect(failures).toEqual([]);
-  });
+  }, 120_000);
 });
 
 describe('bad input in query strings and paths', () => {

@@ -2,6 +2,7 @@ import * as Sentry from '@sentry/cloudflare';
 import { pollActiveSessions } from '../analytics/polling';
 import { rollupPending } from '../analytics/queries';
 import type { Env } from '../env';
+import { SCHEDULING_JOBS } from '../meetings/scheduling-cron';
 import { queueMissedNotifications, sendQueuedNotifications } from '../notifications/service';
 import { retryPendingEvents } from '../webhooks/ingest';
 import { ensureWebhookRegistered } from '../webhooks/registration';
@@ -47,6 +48,7 @@ export async function runScheduled(cron: string, env: Env, now = Date.now()) {
   }
   // Every 5 minutes (and any unknown schedule): the frequent jobs.
   const results = [];
+  for (const [name, run] of Object.entries(SCHEDULING_JOBS)) results.push(await job(name, () => run(env, now)));
   results.push(await job('webhook-registration', () => ensureWebhookRegistered(env)));
   results.push(await job('webhook-retry', () => retryPendingEvents(env, { now })));
   results.push(await job('poll-sessions', () => pollActiveSessions(env)));

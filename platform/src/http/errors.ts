@@ -50,6 +50,8 @@ export function errorResponses(...statuses: ContentfulStatusCode[]) {
     415: 'The body is not in a supported content type.',
     422: 'Understood but cannot be processed.',
     429: 'Too many requests; see Retry-After.',
+    502: 'RealtimeKit failed or timed out; nothing was changed, retry later (see Retry-After).',
+    503: 'RealtimeKit is not configured on this deployment.',
   };
   return Object.fromEntries(
     statuses.map((status) => [

@@ -116,7 +116,9 @@ export const findMeeting = (db: D1Database, orgId: string, meetingId: string) =>
 
 export const findMeetingBySlug = (db: D1Database, orgId: string, slug: string) =>
   db
-    .prepare('SELECT * FROM meetings WHERE org_id = ? AND (vanity_slug = ? OR slug = ?) ORDER BY vanity_slug IS NULL LIMIT 1')
+    .prepare(
+      'SELECT * FROM meetings WHERE org_id = ? AND (vanity_slug = ? OR slug = ?) ORDER BY vanity_slug IS NULL LIMIT 1',
+    )
     .bind(orgId, slug, slug)
     .first<MeetingRow>();
 
@@ -152,4 +154,49 @@ export const patternsOf = async (db: D1Database, meetingIds: string[]) => {
     .bind(...meetingIds)
     .all<RecurringPatternRow>();
   return new Map(results.map((pattern) => [pattern.meeting_id, pattern]));
+};
+
+export type NewMeetingRow = Omit<MeetingRow, 'created_at' | 'updated_at'>;
+
+/** Meetings using a RealtimeKit room right now in an org: what `max_concurrent_meetings` caps (§6.8). */
+export const ACTIVE_MEETINGS_OF_ORG = `(
+  (SELECT COUNT(*) FROM meetings WHERE org_id = ?org AND status = 'active' AND scheduling_type != 'recurring'
+     AND (is_permanent = 0 OR room_state = 'active'))
+  + (SELECT COUNT(*) FROM meeting_occurrences WHERE org_id = ?org AND status = 'active'))`;
+
+/** `?org` placeholders → positional, so one SQL fragment can be bound into any statement. */
+export function bindOrg(sql: string, orgId: string): { sql: string; values: string[] } {
+  const values: string[] = [];
+  return {
+    sql: sql.replace(/\?org/g, () => {
+      values.push(orgId);
+      return '?';
+    }),
+    values,
+  };
+}
+
+/**
+ * Inserts a meeting; with `maxActive`, only while the org runs fewer active meetings than that. D1 runs one
+ * statement at a time per database, so the check and the insert cannot be split by a concurrent request.
+ */
+export function insertMeetingStatement(db: D1Database, row: NewMeetingRow, maxActive?: number) {
+  const columns = Object.keys(row) as (keyof NewMeetingRow)[];
+  const values = columns.map((column) => row[column]);
+  const placeholders = columns.map(() => '?').join(', ');
+  if (maxActive === undefined)
+    return db.prepare(`INSERT INTO meetings (${columns.join(', ')}) VALUES (${placeholders})`).bind(...values);
+  const active = bindOrg(ACTIVE_MEETINGS_OF_ORG, row.org_id);
+  return db
+    .prepare(`INSERT INTO meetings (${columns.join(', ')}) SELECT ${placeholders} WHERE ${active.sql} < ?`)
+    .bind(...values, ...active.values, maxActive);
+}
+
+export const countActiveMeetings = async (db: D1Database, orgId: string) => {
+  const active = bindOrg(ACTIVE_MEETINGS_OF_ORG, orgId);
+  const row = await db
+    .prepare(`SELECT ${active.sql} AS active`)
+    .bind(...active.values)
+    .first<{ active: number }>();
+  return row?.active ?? 0;
 };

@@ -61,7 +61,10 @@ export const RecurrenceInputSchema = z
       .string()
       .trim()
       .max(500)
-      .regex(/^(RRULE:)?FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;[A-Z]+=[A-Za-z0-9,+\-:]+)*$/, 'Use an iCalendar RRULE such as FREQ=WEEKLY;BYDAY=MO.'),
+      .regex(
+        /^(RRULE:)?FREQ=(DAILY|WEEKLY|MONTHLY|YEARLY)(;[A-Z]+=[A-Za-z0-9,+\-:]+)*$/,
+        'Use an iCalendar RRULE such as FREQ=WEEKLY;BYDAY=MO.',
+      ),
     dtstart: LocalDateTimeSchema,
     durationMinutes: z.number().int().min(5).max(1440).default(60),
   })
@@ -80,7 +83,12 @@ export const MeetingCreateSchema = z
       })
       .strict(),
     z
-      .object({ schedulingType: z.literal('recurring'), ...base, timezone: TimeZoneSchema, recurrence: RecurrenceInputSchema })
+      .object({
+        schedulingType: z.literal('recurring'),
+        ...base,
+        timezone: TimeZoneSchema,
+        recurrence: RecurrenceInputSchema,
+      })
       .strict(),
     z.object({ schedulingType: z.literal('permanent'), ...base, vanitySlug: SlugSchema }).strict(),
   ])
@@ -156,3 +164,138 @@ export type MeetingCreate = z.infer<typeof MeetingCreateSchema>;
 export type MeetingPatch = z.infer<typeof MeetingPatchSchema>;
 export type Meeting = z.infer<typeof MeetingSchema>;
 export type MeetingListQuery = z.infer<typeof MeetingListQuerySchema>;
+
+export const MeetingParamsSchema = z.object({ meetingId: z.string().max(64) });
+
+/** What the meeting room needs to render before the RTK SDK connects (§6.5 step 6). */
+export const MeetingConfigSchema = z
+  .object({
+    title: z.string(),
+    meetingType: z.enum(MEETING_TYPES),
+    waitingRoomEnabled: z.boolean(),
+    transcriptionEnabled: z.boolean(),
+    aiSummariesEnabled: z.boolean(),
+    chatEnabled: z.boolean(),
+    pollsEnabled: z.boolean(),
+    livestreamEnabled: z.boolean(),
+    recordingAutoStart: z.boolean(),
+    isLocked: z.boolean(),
+    branding: z.record(z.string(), z.unknown()).openapi({ description: 'The org’s RTK design tokens.' }),
+  })
+  .openapi('MeetingConfig');
+
+export const JoinResponseSchema = z
+  .object({
+    rtkAuthToken: z.string(),
+    rtkMeetingId: z.string(),
+    rtkParticipantId: z.string(),
+    presetName: z.string(),
+    role: z.enum(['owner', 'admin', 'host', 'member', 'guest']),
+    occurrenceId: z.string().nullable(),
+    meetingConfig: MeetingConfigSchema,
+  })
+  .openapi('JoinResponse');
+
+/** Guest display names (§6.8): tags stripped, 2–50 characters, no control or invisible characters. */
+export const GuestNameSchema = z
+  .string()
+  .max(500)
+  .transform((value) =>
+    value
+      .replace(/<[^>]*>?/g, '')
+      .normalize('NFKC')
+      .replace(/\s+/g, ' ')
+      .trim(),
+  )
+  .pipe(
+    z
+      .string()
+      .min(2, 'Use at least 2 characters (after removing any HTML).')
+      .max(50, 'Use at most 50 characters.')
+      .refine(
+        (value) => !/[\p{Cc}\p{Cf}\u2028\u2029]/u.test(value),
+        'Must not contain control or invisible characters.',
+      )
+      .refine((value) => !/[<>]/.test(value), 'Must not contain < or >.'),
+  );
+
+export const GuestJoinSchema = z
+  .object({
+    displayName: GuestNameSchema,
+    email: z.email().max(254).optional(),
+  })
+  .strict()
+  .openapi('GuestJoin');
+
+export const GuestJoinResponseSchema = JoinResponseSchema.extend({
+  guestToken: z
+    .string()
+    .openapi({ description: 'Shown once. Send it to refresh the RTK token; expires at expiresAt.' }),
+  expiresAt: z.string(),
+  waitingRoom: z.boolean().openapi({ description: 'The guest waits until a host admits them.' }),
+}).openapi('GuestJoinResponse');
+
+export const GuestRefreshSchema = z.object({ guestToken: z.string().min(20).max(200) }).strict();
+export const TokenRefreshResponseSchema = z.object({ rtkAuthToken: z.string() }).openapi('TokenRefresh');
+
+/** What anyone holding a meeting link may learn before joining (the join page). */
+export const RoomLookupSchema = z
+  .object({
+    meetingId: z.string(),
+    title: z.string(),
+    meetingType: z.enum(MEETING_TYPES),
+    status: z.enum(MEETING_STATUSES),
+    scheduledStart: z.string().nullable(),
+    guestsAllowed: z.boolean(),
+    orgName: z.string(),
+  })
+  .openapi('RoomLookup');
+
+export const OccurrenceSchema = z
+  .object({
+    id: z.string(),
+    meetingId: z.string(),
+    start: z.string(),
+    end: z.string().nullable(),
+    status: z.enum(['scheduled', 'active', 'ended', 'cancelled']),
+    title: z.string(),
+    description: z.string().nullable(),
+    actualStart: z.string().nullable(),
+    actualEnd: z.string().nullable(),
+  })
+  .openapi('Occurrence');
+
+export const OccurrencePatchSchema = z
+  .object({
+    title: humanName(200),
+    description: z.string().trim().max(5000).nullable(),
+    start: InstantSchema,
+    durationMinutes: z.number().int().min(5).max(1440),
+  })
+  .partial()
+  .strict()
+  .refine((patch) => Object.keys(patch).length > 0, 'Send at least one field to change.')
+  .openapi('OccurrencePatch');
+
+export const OccurrenceParamsSchema = MeetingParamsSchema.extend({ occurrenceId: z.string().max(64) });
+
+export const InviteCreateSchema = z
+  .object({
+    userIds: z.array(z.string().max(64)).max(200).default([]),
+    emails: z.array(z.email().max(254)).max(200).default([]),
+  })
+  .strict()
+  .refine((body) => body.userIds.length + body.emails.length > 0, 'Invite at least one person.')
+  .openapi('MeetingInviteCreate');
+
+export const RSVP_STATUSES = ['pending', 'accepted', 'declined', 'tentative'] as const;
+export const MeetingInviteSchema = z
+  .object({
+    id: z.string(),
+    userId: z.string().nullable(),
+    email: z.string().nullable(),
+    rsvpStatus: z.enum(RSVP_STATUSES),
+    createdAt: z.string(),
+  })
+  .openapi('MeetingInvite');
+export const RsvpSchema = z.object({ rsvpStatus: z.enum(['accepted', 'declined', 'tentative']) }).strict();

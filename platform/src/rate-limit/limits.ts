@@ -24,14 +24,40 @@ export const RATE_LIMITS = {
     windowSeconds: 60,
     message: 'Too many session refreshes. Wait a minute and try again.',
   },
+  meetingCreatePerOrg: {
+    limit: 10,
+    windowSeconds: 60,
+    message: 'Your organisation created many meetings in the last minute. Wait a minute and try again.',
+  },
+  /** The limit is the org's `rateLimitJoinsPerMinute` setting; this is the fallback. */
+  joinPerMeeting: {
+    limit: 60,
+    windowSeconds: 60,
+    message: 'Many people are joining this meeting right now. Wait a few seconds and try again.',
+  },
+  guestJoinPerMeeting: {
+    limit: 20,
+    windowSeconds: 60,
+    message: 'Many guests are joining this meeting right now. Wait a minute and try again.',
+  },
+  guestJoinPerIpPerMeeting: {
+    limit: 3,
+    windowSeconds: 300,
+    message: 'Too many guest joins from your network for this meeting. Wait five minutes and try again.',
+  },
 } as const;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
 
 /** Counts one hit for `subject` under the named limit; throws a 429 with Retry-After when it is used up. */
-export async function enforceRateLimit(env: Env, name: RateLimitName, subject: string): Promise<void> {
+export async function enforceRateLimit(
+  env: Env,
+  name: RateLimitName,
+  subject: string,
+  limit: number = RATE_LIMITS[name].limit,
+): Promise<void> {
   const rule = RATE_LIMITS[name];
-  const decision = await env.RATE_LIMITER.getByName(`${name}:${subject}`).hit(rule.limit, rule.windowSeconds);
+  const decision = await env.RATE_LIMITER.getByName(`${name}:${subject}`).hit(limit, rule.windowSeconds);
   if (!decision.allowed) throw tooManyRequests(decision.retryAfterSeconds, rule.message);
 }
 

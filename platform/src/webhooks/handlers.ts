@@ -1,3 +1,4 @@
+import { releaseSeatStatement } from '../meetings/seats';
 import type { Env } from '../env';
 import { markDayStaleStatement } from '../analytics/queries';
 import {
@@ -89,6 +90,46 @@ async function sessionBatch(
 }
 
 /**
+ * Seats and guests follow RTK's view of who is in the room: a guest who got in was admitted from the waiting
+ * room (so the idle-guest sweep leaves them alone), and whoever left frees their seat for the capacity caps.
+ */
+function participantSeatStatements(
+  db: D1Database,
+  target: MeetingTarget,
+  identity: ReturnType<typeof parseCustomParticipantId>,
+  left: boolean,
+): D1PreparedStatement[] {
+  const guestTokenId = identity.guestTokenId ?? null;
+  const userId = identity.userId ?? null;
+  if (!guestTokenId && !userId) return [];
+  const holder = {
+    orgId: target.orgId,
+    meetingId: target.meetingId,
+    occurrenceId: target.occurrenceId,
+    userId,
+    guestTokenId,
+  };
+  if (!left)
+    return guestTokenId
+      ? [
+          db
+            .prepare("UPDATE guest_tokens SET status = 'admitted' WHERE id = ? AND status = 'waiting'")
+            .bind(guestTokenId),
+        ]
+      : [];
+  return [
+    releaseSeatStatement(db, holder, 'left'),
+    ...(guestTokenId
+      ? [
+          db
+            .prepare("UPDATE guest_tokens SET status = 'left' WHERE id = ? AND status IN ('waiting', 'admitted')")
+            .bind(guestTokenId),
+        ]
+      : []),
+  ];
+}
+
+/**
  * One handler per §9.2 event. Every write is an upsert keyed by RTK ids with order-independent merge rules,
  * so a duplicate, a reordering or a retry after a partial failure ends in the same rows.
  */
@@ -109,6 +150,7 @@ export async function handleEvent(
     case 'meeting.participantJoined':
     case 'meeting.participantLeft': {
       const identity = parseCustomParticipantId(event.customParticipantId);
+      const seats = participantSeatStatements(env.DB, target, identity, event.type === 'meeting.participantLeft');
       return sessionBatch(
         env,
         target,
@@ -124,7 +166,7 @@ export async function handleEvent(
           joinedAt: event.joinedAt,
           leftAt: event.type === 'meeting.participantLeft' ? (event.leftAt ?? receivedAt) : null,
         },
-        commit,
+        [...seats, ...commit],
       );
     }
     case 'recording.statusUpdate': {

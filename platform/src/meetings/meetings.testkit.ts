@@ -1,0 +1,69 @@
+/** Test kit (imported only by tests): the local cloud's RTK seen from outside, its fault plan, meeting helpers. */
+import { expect } from 'vitest';
+import { rtkClientFromEnv } from '../../../shared/src/rtk';
+import { call, json, localCloudUrl, multiOrgEnv, type Session } from '../../test/helpers';
+
+/** The local cloud's RealtimeKit, to check what the platform did there. */
+export const rtk = rtkClientFromEnv(multiOrgEnv, { retries: 0 })!;
+
+export interface FaultRule {
+  method?: string;
+  path: string;
+  status?: number;
+  failNth?: number[];
+  times?: number;
+  errorRate?: number;
+  latencyMs?: number;
+}
+
+/** Replaces the local cloud's fault plan (scoped paths keep other test files unaffected). */
+export async function setFaults(rules: FaultRule[]) {
+  const response = await fetch(`${localCloudUrl}/__local/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ seed: 1, rules }),
+  });
+  expect(response.status).toBeLessThan(300);
+}
+
+export const clearFaults = () => fetch(`${localCloudUrl}/__local/faults`, { method: 'DELETE' });
+
+export async function createMeeting(session: Session, body: Record<string, unknown>) {
+  const response = await call('POST', '/api/meetings', { token: session.token, body });
+  const meeting = await json(response);
+  expect(response.status, JSON.stringify(meeting)).toBe(201);
+  return meeting;
+}
+
+export async function join(session: Session, meetingId: string) {
+  return call('POST', `/api/meetings/${meetingId}/join`, { token: session.token });
+}
+
+export async function rowOf(meetingId: string) {
+  return multiOrgEnv.DB.prepare('SELECT * FROM meetings WHERE id = ?').bind(meetingId).first<Record<string, any>>();
+}
+
+export const inAnHour = () => new Date(Date.now() + 60 * 60_000).toISOString();
+
+/**
+ * A test env on its own RTK app of the local cloud: fault rules aimed at that app's paths cannot hit the other
+ * test files, which run at the same time against the shared local cloud.
+ */
+export async function isolatedRtkEnv(name: string) {
+  const base = `${multiOrgEnv.RTK_API_BASE}/accounts/${multiOrgEnv.ACCOUNT_ID}/realtime/kit`;
+  const response = await fetch(`${base}/apps`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${multiOrgEnv.RTK_API_TOKEN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  const body = (await response.json()) as { data: { app: { id: string } } };
+  expect(response.status).toBe(201);
+  const appId = body.data.app.id;
+  const env = { ...multiOrgEnv, RTK_APP_ID: appId };
+  return {
+    env,
+    appId,
+    rtk: rtkClientFromEnv(env, { retries: 0 })!,
+    path: (rest: string) => `/client/v4/accounts/*/realtime/kit/${appId}${rest}`,
+  };
+}
