@@ -19,7 +19,8 @@ import { isoNow } from '../../../shared/src/time';
 import type { Env } from '../env';
 import { designTokensFromOrgSettings } from '../org/design-tokens';
 import { getOrgSettings } from '../org/settings-service';
-import { listAllPresets, presetsRtk, withRtkErrors } from './rtk-access';
+import { realtimeKit } from '../realtimekit/client';
+import { listAllPresets, withRtkErrors } from './rtk-access';
 import { matchesDesired } from './matches-desired';
 
 export interface ProvisionResult {
@@ -123,7 +124,7 @@ async function provision(env: Env, orgId: string, rtk: RtkClient, desired: Built
  * deployment the last org to provision sets the branding.
  */
 export async function provisionPresets(env: Env, orgId: string): Promise<ProvisionResult> {
-  const rtk = presetsRtk(env);
+  const rtk = realtimeKit(env);
   const desired = await brandedPresets(env, orgId);
   return provision(env, orgId, rtk, desired, await fingerprintOf(desired));
 }
@@ -138,7 +139,7 @@ async function provisionIfChanged(env: Env, orgId: string, rtk: RtkClient): Prom
 
 /** For the meetings code before a join: the common case is one D1 and one KV read, no RTK call. */
 export async function ensurePresetsProvisioned(env: Env, orgId: string): Promise<ProvisionResult | 'current'> {
-  return provisionIfChanged(env, orgId, presetsRtk(env));
+  return provisionIfChanged(env, orgId, realtimeKit(env));
 }
 
 /** A settings save waits for RTK at most this long: a failure is recorded and retried later instead. */

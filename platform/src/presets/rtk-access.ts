@@ -1,20 +1,13 @@
-import { type RtkClient, RtkError, type RtkPresetSummary, rtkClientFromEnv } from '../../../shared/src/rtk';
-import type { Env } from '../env';
-import { ApiError, conflict, notFound } from '../http/errors';
-
-/** The deployment's RTK client; presets live nowhere else, so without one there is nothing to manage. */
-export function presetsRtk(env: Env): RtkClient {
-  const rtk = rtkClientFromEnv(env);
-  if (!rtk) throw new ApiError(503, 'rtk_not_configured', 'RealtimeKit is not configured for this deployment.');
-  return rtk;
-}
+import { type RtkClient, RtkError, type RtkPresetSummary } from '../../../shared/src/rtk';
+import { conflict, notFound } from '../http/errors';
+import { rtkFailure } from '../realtimekit/client';
 
 /** RTK's failures in our envelope: its 404 is ours, a taken name is a conflict, anything else is RTK's problem. */
 export function toApiError(error: unknown): unknown {
   if (!(error instanceof RtkError)) return error;
   if (error.code === 'not_found') return notFound('The preset');
   if (error.code === 'conflict') return conflict('preset_name_taken', 'A preset with that name already exists.');
-  return new ApiError(502, 'rtk_unavailable', error.message);
+  return rtkFailure('manage presets', error);
 }
 
 export async function withRtkErrors<T>(work: () => Promise<T>): Promise<T> {

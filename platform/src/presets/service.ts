@@ -4,7 +4,8 @@ import type { RtkClient, RtkPreset, RtkPresetSummary } from '../../../shared/src
 import type { Env } from '../env';
 import { ApiError, conflict } from '../http/errors';
 import { lastProvisioningFailure } from './provision';
-import { listAllPresets, presetsRtk, withRtkErrors } from './rtk-access';
+import { realtimeKit } from '../realtimekit/client';
+import { listAllPresets, withRtkErrors } from './rtk-access';
 import type { PresetPatch } from './schemas';
 
 const toSummary = (preset: RtkPresetSummary) => ({
@@ -43,7 +44,7 @@ async function refuseTakenName(rtk: RtkClient, name: string) {
 }
 
 export async function listPresets(env: Env, orgId: string) {
-  const rtk = presetsRtk(env);
+  const rtk = realtimeKit(env);
   const [presets, provisioningFailure] = await Promise.all([
     withRtkErrors(() => listAllPresets(rtk)),
     lastProvisioningFailure(env, orgId),
@@ -52,12 +53,12 @@ export async function listPresets(env: Env, orgId: string) {
 }
 
 export async function getPreset(env: Env, presetId: string) {
-  const rtk = presetsRtk(env);
+  const rtk = realtimeKit(env);
   return toPreset(await withRtkErrors(() => rtk.presets.get(presetId)));
 }
 
 export async function createPreset(env: Env, body: RtkPresetBody) {
-  const rtk = presetsRtk(env);
+  const rtk = realtimeKit(env);
   return withRtkErrors(async () => {
     await refuseTakenName(rtk, body.name);
     return toPreset(await rtk.presets.create(body));
@@ -66,7 +67,7 @@ export async function createPreset(env: Env, body: RtkPresetBody) {
 
 /** A copy under a new name. The source must be a complete preset (Castio's or one made here) to be copied. */
 export async function clonePreset(env: Env, presetId: string, name: string) {
-  const rtk = presetsRtk(env);
+  const rtk = realtimeKit(env);
   return withRtkErrors(async () => {
     const source = await rtk.presets.get(presetId);
     const copy = RtkPresetBodySchema.safeParse({
@@ -90,7 +91,7 @@ export async function clonePreset(env: Env, presetId: string, name: string) {
 }
 
 export async function updatePreset(env: Env, presetId: string, patch: PresetPatch) {
-  const rtk = presetsRtk(env);
+  const rtk = realtimeKit(env);
   return withRtkErrors(async () => {
     const current = await rtk.presets.get(presetId);
     refuseBuiltIn(current.name, 'changed');
@@ -100,7 +101,7 @@ export async function updatePreset(env: Env, presetId: string, patch: PresetPatc
 }
 
 export async function deletePreset(env: Env, presetId: string) {
-  const rtk = presetsRtk(env);
+  const rtk = realtimeKit(env);
   await withRtkErrors(async () => {
     const current = await rtk.presets.get(presetId);
     refuseBuiltIn(current.name, 'deleted');

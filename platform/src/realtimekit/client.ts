@@ -32,7 +32,10 @@ export function rtkFailure(what: string, error: unknown): unknown {
   return new ApiError(
     502,
     'rtk_unavailable',
-    `RealtimeKit could not ${what} just now${error.retryable ? '; please try again in a moment' : ''}.`,
+    error.retryable
+      ? `RealtimeKit could not ${what} just now; please try again in a moment.`
+      : // Not transient (a bad token, a refused request): RTK's own reason says what to fix; it never holds secrets.
+        `RealtimeKit could not ${what}: ${error.message}`,
     { rtkStatus: error.status, rtkCode: error.code },
     retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) },
   );
