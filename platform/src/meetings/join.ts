@@ -54,7 +54,7 @@ export async function readyInstance(
         await nextScheduledOccurrence(env.DB, meeting.id, now).then((next) => next?.occurrence_date ?? null),
       );
     const title = overrideOf(occurrence).title ?? meeting.title;
-    occurrence = await activateOccurrence(env, meeting, occurrence, title, max);
+    occurrence = await activateOccurrence(env, meeting, occurrence, title, max, now);
     return { rtkMeetingId: occurrence.rtk_meeting_id!, occurrence, title };
   }
   if (meeting.status === 'active')
@@ -62,7 +62,13 @@ export async function readyInstance(
   const due =
     meeting.scheduled_start !== null && Date.parse(meeting.scheduled_start) <= now + EARLY_JOIN_MINUTES * 60_000;
   if (!options.canStart && !due) throw notStarted(meeting.scheduled_start);
-  const active = await activateMeeting(env, meeting, meeting.status === 'scheduled' && due ? 'activate' : 'start', max);
+  const active = await activateMeeting(
+    env,
+    meeting,
+    meeting.status === 'scheduled' && due ? 'activate' : 'start',
+    max,
+    now,
+  );
   return { rtkMeetingId: active.rtk_meeting_id!, occurrence: null, title: active.title };
 }
 

@@ -58,17 +58,18 @@ export async function activateMeeting(
   meeting: MeetingRow,
   event: 'start' | 'activate',
   maxActive: number,
+  now = Date.now(),
 ): Promise<MeetingRow> {
   checkedTransition(meeting.status, event);
   const rtk = realtimeKit(env);
   const room = await callRealtimeKit('start the meeting', () => rtk.meetings.create(rtkMeetingInput(meeting)));
   const active = bindOrg(ACTIVE_MEETINGS_OF_ORG, meeting.org_id);
   const result = await env.DB.prepare(
-    `UPDATE meetings SET status = 'active', rtk_meeting_id = ?, actual_start = COALESCE(actual_start, ${NOW}),
+    `UPDATE meetings SET status = 'active', rtk_meeting_id = ?, actual_start = COALESCE(actual_start, ?),
        updated_at = ${NOW}
      WHERE id = ? AND org_id = ? AND status = ? AND rtk_meeting_id IS NULL AND ${active.sql} < ?`,
   )
-    .bind(room.id, meeting.id, meeting.org_id, meeting.status, ...active.values, maxActive)
+    .bind(room.id, new Date(now).toISOString(), meeting.id, meeting.org_id, meeting.status, ...active.values, maxActive)
     .run()
     .catch(async (error: unknown) => {
       await deactivateOrphan(rtk, room.id);
@@ -76,10 +77,10 @@ export async function activateMeeting(
     });
   if (result.meta.changes === 1) return (await findMeeting(env.DB, meeting.org_id, meeting.id))!;
   await deactivateOrphan(rtk, room.id);
-  const now = (await findMeeting(env.DB, meeting.org_id, meeting.id))!;
+  const current = (await findMeeting(env.DB, meeting.org_id, meeting.id))!;
   // Someone else (a concurrent join or cron run) activated it first: that is the room to use.
-  if (now.status === 'active' && now.rtk_meeting_id) return now;
-  if (now.status !== meeting.status) checkedTransition(now.status, event);
+  if (current.status === 'active' && current.rtk_meeting_id) return current;
+  if (current.status !== meeting.status) checkedTransition(current.status, event);
   throw capacityReached(concurrentCapMessage(maxActive));
 }
 
@@ -90,6 +91,7 @@ export async function activateOccurrence(
   occurrence: OccurrenceRow,
   title: string,
   maxActive: number,
+  now = Date.now(),
 ): Promise<OccurrenceRow> {
   if (occurrence.status === 'active' && occurrence.rtk_meeting_id) return occurrence;
   if (occurrence.status !== 'scheduled')
@@ -100,24 +102,24 @@ export async function activateOccurrence(
   const room = await callRealtimeKit('start the meeting', () => rtk.meetings.create(rtkMeetingInput(meeting, title)));
   const active = bindOrg(ACTIVE_MEETINGS_OF_ORG, meeting.org_id);
   const result = await env.DB.prepare(
-    `UPDATE meeting_occurrences SET status = 'active', rtk_meeting_id = ?, actual_start = COALESCE(actual_start, ${NOW})
+    `UPDATE meeting_occurrences SET status = 'active', rtk_meeting_id = ?, actual_start = COALESCE(actual_start, ?)
      WHERE id = ? AND status = 'scheduled' AND rtk_meeting_id IS NULL AND ${active.sql} < ?`,
   )
-    .bind(room.id, occurrence.id, ...active.values, maxActive)
+    .bind(room.id, new Date(now).toISOString(), occurrence.id, ...active.values, maxActive)
     .run()
     .catch(async (error: unknown) => {
       await deactivateOrphan(rtk, room.id);
       throw error;
     });
-  const now = (await env.DB.prepare('SELECT * FROM meeting_occurrences WHERE id = ?')
+  const current = (await env.DB.prepare('SELECT * FROM meeting_occurrences WHERE id = ?')
     .bind(occurrence.id)
     .first<OccurrenceRow>())!;
-  if (result.meta.changes === 1) return now;
+  if (result.meta.changes === 1) return current;
   await deactivateOrphan(rtk, room.id);
-  if (now.status === 'active' && now.rtk_meeting_id) return now;
-  if (now.status !== 'scheduled')
-    throw conflict('invalid_transition', `This occurrence is ${now.status}, so it cannot be started.`, {
-      status: now.status,
+  if (current.status === 'active' && current.rtk_meeting_id) return current;
+  if (current.status !== 'scheduled')
+    throw conflict('invalid_transition', `This occurrence is ${current.status}, so it cannot be started.`, {
+      status: current.status,
     });
   throw capacityReached(concurrentCapMessage(maxActive));
 }

@@ -36,7 +36,7 @@ export async function activateDueMeetings(env: Env, now = Date.now()) {
     .all<MeetingRow>();
   return eachSafely(results, async (meeting) => {
     const settings = await getOrgSettings(env, meeting.org_id);
-    await activateMeeting(env, meeting, 'activate', settings.maxConcurrentMeetings);
+    await activateMeeting(env, meeting, 'activate', settings.maxConcurrentMeetings, now);
   });
 }
 
@@ -56,7 +56,7 @@ export async function activateDueOccurrences(env: Env, now = Date.now()) {
       .first<MeetingRow>())!;
     const settings = await getOrgSettings(env, meeting.org_id);
     const title = overrideOf(occurrence).title ?? meeting.title;
-    await activateOccurrence(env, meeting, occurrence, title, settings.maxConcurrentMeetings);
+    await activateOccurrence(env, meeting, occurrence, title, settings.maxConcurrentMeetings, now);
   });
 }
 

@@ -1,7 +1,7 @@
 import { newId } from '../../../shared/src/ids';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
-import { ApiError, conflict, notFound } from '../http/errors';
+import { ApiError, conflict } from '../http/errors';
 import type { OrgSettings } from '../org/settings-schema';
 import { getOrgSettings } from '../org/settings-service';
 import { findOrgById } from '../org/queries';
@@ -325,7 +325,7 @@ export async function endOrgMeeting(env: Env, auth: AuthContext, meetingId: stri
   const meeting = await managedMeeting(env, auth, meetingId);
   if (meeting.scheduling_type === 'recurring') {
     const occurrence = await currentOccurrence(env.DB, meeting.id, now, 0);
-    if (!occurrence || occurrence.status !== 'active')
+    if (occurrence?.status !== 'active')
       throw conflict('invalid_transition', 'No occurrence of this series is running, so there is nothing to end.');
     await endMeeting(env, meeting, occurrence);
   } else {
