@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultRule, type LocalCloud, startLocalCloud } from '../../../scripts/local-cloud/index.mjs';
+import { presetDefinitions } from '../presets/preset-definitions';
 import {
   createRtkClient,
   type RtkClient,
@@ -13,70 +14,8 @@ import {
   rtkClientFromEnv,
 } from './index';
 
-/** Seed §5.4 `video_host`, with `plugins.config` keyed by plugin id as RTK wants it (the seed inlines one entry). */
-const videoHost: RtkPresetBody = {
-  name: 'video_host',
-  config: {
-    view_type: 'GROUP_CALL',
-    max_video_streams: { desktop: 25, mobile: 6 },
-    max_screenshare_count: 1,
-    media: { video: { quality: 'hd', frame_rate: 30 }, screenshare: { quality: 'hd', frame_rate: 15 } },
-  },
-  permissions: {
-    media: {
-      audio: { can_produce: 'ALLOWED' },
-      video: { can_produce: 'ALLOWED' },
-      screenshare: { can_produce: 'ALLOWED' },
-    },
-    kick_participant: true,
-    pin_participant: true,
-    can_spotlight: true,
-    disable_participant_audio: true,
-    disable_participant_video: true,
-    disable_participant_screensharing: true,
-    accept_waiting_requests: true,
-    can_accept_production_requests: true,
-    can_change_participant_permissions: true,
-    can_record: true,
-    can_livestream: false,
-    can_edit_display_name: true,
-    show_participant_list: true,
-    hidden_participant: false,
-    waiting_room_type: 'ON_PRIVILEGED_USER_ENTRY',
-    recorder_type: 'NONE',
-    is_recorder: false,
-    chat: {
-      public: { can_send: true, text: true, files: true },
-      private: { can_send: true, can_receive: true, text: true, files: true },
-    },
-    polls: { can_create: true, can_vote: true, can_view: true },
-    plugins: { can_start: true, can_close: true, can_edit_config: true, config: {} },
-    connected_meetings: {
-      can_alter_connected_meetings: true,
-      can_switch_connected_meetings: true,
-      can_switch_to_parent_meeting: true,
-    },
-  },
-  ui: {
-    design_tokens: {
-      theme: 'dark',
-      border_radius: 'rounded',
-      border_width: 'thin',
-      spacing_base: 4,
-      logo: '',
-      colors: {
-        brand: { '300': '#844d1c', '400': '#9d5b22', '500': '#b56927', '600': '#d37c30', '700': '#d9904f' },
-        background: { '600': '#222222', '700': '#1f1f1f', '800': '#1b1b1b', '900': '#181818', '1000': '#141414' },
-        text: '#EEEEEE',
-        text_on_brand: '#EEEEEE',
-        danger: '#FF2D2D',
-        success: '#62A504',
-        warning: '#FFCD07',
-        video_bg: '#191919',
-      },
-    },
-  },
-};
+/** The built-in `video_host` (seed §5.4), as the platform provisions it. */
+const videoHost: RtkPresetBody = presetDefinitions().find((preset) => preset.name === 'video_host')!;
 
 let cloud: LocalCloud;
 let stateDir: string;
