@@ -22,3 +22,17 @@ export async function managedMeeting(env: Env, auth: AuthContext, meetingId: str
   if (!canManageMeeting(auth, meeting)) throw forbidden('Only the meeting’s host or an administrator can do this.');
   return meeting;
 }
+
+/**
+ * §4.5 "Join meetings — Member: Invited/Open": a meeting without invitations is open to every member of the
+ * org; once someone is invited, members need an invitation of their own (by account or e-mail).
+ */
+export async function memberMayJoin(env: Env, auth: AuthContext, meeting: MeetingRow): Promise<boolean> {
+  if (auth.role !== 'member') return true;
+  const row = await env.DB.prepare(
+    `SELECT COUNT(*) AS invites, SUM(user_id = ?2 OR email = ?3) AS mine FROM meeting_invites WHERE meeting_id = ?1`,
+  )
+    .bind(meeting.id, auth.userId, auth.email.toLowerCase())
+    .first<{ invites: number; mine: number | null }>();
+  return !row || row.invites === 0 || (row.mine ?? 0) > 0;
+}

@@ -11,7 +11,7 @@ import { ensurePresetsProvisioned } from '../presets/provision';
 import type { ParticipantRole } from '../rbac/policy';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { enforceRateLimit } from '../rate-limit/limits';
-import { canManageMeeting, meetingOf } from './access';
+import { canManageMeeting, meetingOf, memberMayJoin } from './access';
 import { activateMeeting, activateOccurrence, capacityReached, openPermanentRoom } from './lifecycle';
 import { currentOccurrence, nextScheduledOccurrence, type OccurrenceRow, overrideOf } from './occurrences';
 import { findMeeting, type MeetingRow } from './queries';
@@ -151,6 +151,8 @@ export async function joinMeeting(env: Env, auth: AuthContext, meetingId: string
   const settings = await getOrgSettings(env, auth.orgId);
   await enforceRateLimit(env, 'joinPerMeeting', meeting.id, settings.rateLimitJoinsPerMinute);
   const isManager = canManageMeeting(auth, meeting);
+  if (!(await memberMayJoin(env, auth, meeting)))
+    throw forbidden('This meeting is for invited people only. Ask the host to invite you.');
   if (meeting.is_locked === 1 && !isManager)
     throw forbidden('The host locked this meeting: nobody new can join right now.');
   const instance = await readyInstance(env, meeting, settings, { canStart: isManager });

@@ -292,3 +292,39 @@ describe('webinars', () => {
     await joinAsEveryone(meeting.id, row!.rtk_meeting_id, 'webinar');
   });
 });
+
+describe('invitations', () => {
+  beforeAll(() => newTeam('invites'));
+
+  it('open to every member until someone is invited; then members need an invitation; RSVP', async () => {
+    const meeting = await createMeeting(host, { schedulingType: 'instant', title: 'Board' });
+    expect((await join(member, meeting.id)).status).toBe(200);
+    const other = await createMeeting(host, { schedulingType: 'instant', title: 'Private' });
+    const invited = await call('POST', `/api/meetings/${other.id}/invites`, {
+      token: host.token,
+      body: { userIds: [admin.user.id], emails: ['Outside@Example.com'] },
+    });
+    expect((await json(invited)).items).toHaveLength(2);
+    await expectError(await join(member, other.id), 403, 'forbidden');
+    expect((await join(admin, other.id)).status).toBe(200);
+    await call('POST', `/api/meetings/${other.id}/invites`, { token: host.token, body: { userIds: [member.user.id] } });
+    expect((await join(member, other.id)).status).toBe(200);
+    const rsvp = await call('PUT', `/api/meetings/${other.id}/invites/me`, {
+      token: member.token,
+      body: { rsvpStatus: 'accepted' },
+    });
+    expect(await json(rsvp)).toMatchObject({ userId: member.user.id, rsvpStatus: 'accepted' });
+    await expectError(
+      await call('PUT', `/api/meetings/${meeting.id}/invites/me`, {
+        token: member.token,
+        body: { rsvpStatus: 'declined' },
+      }),
+      404,
+    );
+    const unknown = await call('POST', `/api/meetings/${other.id}/invites`, {
+      token: host.token,
+      body: { userIds: ['01J00000000000000000000000'] },
+    });
+    await expectError(unknown, 422, 'unknown_users');
+  });
+});
