@@ -1,6 +1,7 @@
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import { ApiError, conflict, notFound } from '../http/errors';
+import { sentryPolicy } from '../observability/sentry-policy';
 import { recentSnapshots, recordHealth } from './health';
 import { phoneHomeEnabled, phoneHomePayload, sendPhoneHome } from './phone-home';
 
@@ -156,5 +157,7 @@ export async function updateDiagnosticsSettings(db: D1Database, orgId: string, p
       orgId,
     )
     .run();
+  // Error reports from this isolate follow the new settings at once; other isolates within SENTRY_POLICY_TTL_MS.
+  await sentryPolicy.reload(db);
   return getDiagnosticsSettings(db, orgId);
 }
