@@ -36,7 +36,7 @@ export interface Env {
   RTK_API_TOKEN?: string;
   SENTRY_DSN_VENDOR?: string;
   SENTRY_DSN_CUSTOMER?: string;
-  /** "false" when the org switched vendor error reporting off. */
+  /** "false" switches vendor error reporting off for the whole deployment, whatever the org settings say. */
   SENTRY_VENDOR_ENABLED?: string;
   SENTRY_RELEASE?: string;
   DEPLOYMENT_ID?: string;

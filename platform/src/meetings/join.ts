@@ -110,6 +110,8 @@ export async function admitParticipant(
     meeting: MeetingRow;
     presetName: string;
     name: string;
+    /** The org settings' `updatedAt`: lets the preset check trust a recent result for the same branding. */
+    settingsVersion: string;
     maxGuests?: number;
   },
 ) {
@@ -127,7 +129,7 @@ export async function admitParticipant(
           30,
         )
       : capacityReached('This meeting has no more room for guests. Ask the host to invite you as a member.', 30);
-  await ensurePresetsProvisioned(env, meeting.org_id).catch(() => undefined);
+  await ensurePresetsProvisioned(env, meeting.org_id, input.settingsVersion).catch(() => undefined);
   const customParticipantId = holder.userId ? `user:${holder.userId}` : `guest:${holder.guestTokenId}`;
   try {
     const participant = await callRealtimeKit('add you to the meeting', () =>
@@ -170,8 +172,8 @@ export async function joinMeeting(env: Env, auth: AuthContext, meetingId: string
     meeting,
     presetName,
     name: auth.name,
+    settingsVersion: settings.updatedAt,
   });
-  const fresh = (await findMeeting(env.DB, auth.orgId, meeting.id))!;
   return {
     rtkAuthToken: participant.token,
     rtkMeetingId: instance.rtkMeetingId,
@@ -179,7 +181,7 @@ export async function joinMeeting(env: Env, auth: AuthContext, meetingId: string
     presetName,
     role,
     occurrenceId: instance.occurrence?.id ?? null,
-    meetingConfig: meetingConfig(fresh, instance.title, settings, env),
+    meetingConfig: meetingConfig(meeting, instance.title, settings, env),
   };
 }
 

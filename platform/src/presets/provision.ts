@@ -137,9 +137,26 @@ async function provisionIfChanged(env: Env, orgId: string, rtk: RtkClient): Prom
   return provision(env, orgId, rtk, desired, fingerprint);
 }
 
-/** For the meetings code before a join: the common case is one D1 and one KV read, no RTK call. */
-export async function ensurePresetsProvisioned(env: Env, orgId: string): Promise<ProvisionResult | 'current'> {
-  return provisionIfChanged(env, orgId, realtimeKit(env));
+/** Per isolate: until when the presets count as current for an (app, org, settings version). */
+const confirmedCurrent = new Map<string, number>();
+const CONFIRMED_FOR_MS = 60_000;
+
+/**
+ * For the meetings code before a join. With the org settings' version (`updatedAt`), a check made in this
+ * isolate within the last minute for the same branding is trusted: no settings read, hashing or KV read on
+ * the hot path. Otherwise one D1 and one KV read; RTK only when the branding changed.
+ */
+export async function ensurePresetsProvisioned(
+  env: Env,
+  orgId: string,
+  settingsVersion?: string,
+  now = Date.now(),
+): Promise<ProvisionResult | 'current'> {
+  const key = `${env.RTK_APP_ID}:${orgId}:${settingsVersion}`;
+  if (settingsVersion && (confirmedCurrent.get(key) ?? 0) > now) return 'current';
+  const result = await provisionIfChanged(env, orgId, realtimeKit(env));
+  if (settingsVersion) confirmedCurrent.set(key, now + CONFIRMED_FOR_MS);
+  return result;
 }
 
 /** A settings save waits for RTK at most this long: a failure is recorded and retried later instead. */
