@@ -18,6 +18,7 @@ import { agentInternalRoutes, agentRoutes } from './agents/routes';
 import { presetRoutes } from './presets/routes';
 import { meetingRoutes } from './meetings/routes';
 import { scheduleRoutes } from './meetings/schedule-routes';
+import { hostControlRoutes } from './meetings/host-control-routes';
 
 export const SCALAR_BUNDLE_PATH = '/vendor/scalar-api-reference.js';
 
@@ -52,6 +53,7 @@ export function createApp() {
   app.route('/', orgRoutes);
   app.route('/', meetingRoutes);
   app.route('/', scheduleRoutes);
+  app.route('/', hostControlRoutes);
   app.route('/', webhookRoutes);
   app.route('/api', webhookRoutes);
   app.route('/', sessionRoutes);

@@ -44,6 +44,7 @@ const VALID_BODIES: Record<string, unknown> = {
   'PATCH /api/meetings/{meetingId}/occurrences/{occurrenceId}': { title: 'Renamed' },
   'POST /api/meetings/{meetingId}/invites': { emails: ['someone@example.com'] },
   'PUT /api/meetings/{meetingId}/invites/me': { rsvpStatus: 'accepted' },
+  'POST /api/meetings/{meetingId}/participants/{participantId}/preset': { presetName: 'video_host' },
 };
 
 describe('tenant isolation of post-meeting, analytics, diagnostics and agents', () => {

@@ -1,0 +1,118 @@
+import { newId } from '../../../shared/src/ids';
+import type { RtkClient, RtkLivestream } from '../../../shared/src/rtk';
+import type { AuthContext } from '../auth/auth-context';
+import type { Env } from '../env';
+import { ApiError, conflict } from '../http/errors';
+import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
+import { managedMeeting } from './access';
+import { type CurrentRoom, callRealtimeKitExpecting, currentRoom } from './current-room';
+import type { Livestream } from './host-control-schemas';
+import type { MeetingRow } from './queries';
+
+/**
+ * Livestreaming a meeting (§7.10): RTK gives an RTMP ingest (server + stream key) and an HLS playback URL. The
+ * stream key is a credential, so it is never stored here: the host reads it from RTK through these routes.
+ */
+const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/** Webinars and livestreams exist to be streamed; other meetings need their livestreamEnabled setting. */
+const mayLivestream = (meeting: MeetingRow) =>
+  meeting.livestream_enabled === 1 || meeting.meeting_type === 'webinar' || meeting.meeting_type === 'livestream';
+
+const toLivestream = (stream: RtkLivestream): Livestream => ({
+  rtkLivestreamId: stream.id,
+  status: stream.status,
+  ingestServer: stream.ingest_server,
+  streamKey: stream.stream_key,
+  playbackUrl: stream.playback_url,
+});
+
+const alreadyLive = () => conflict('already_livestreaming', 'This meeting is already being livestreamed.');
+const notLive = () => conflict('not_livestreaming', 'This meeting is not being livestreamed.');
+
+const activeLivestream = (rtk: RtkClient, room: CurrentRoom) =>
+  callRealtimeKit('check the livestream', () => rtk.livestreams.active(room.rtkMeetingId));
+
+/** The stream's row, keyed by RTK's id like the webhook handler's; its status webhooks move the status on. */
+const upsertLivestream = (
+  db: D1Database,
+  meeting: MeetingRow,
+  stream: RtkLivestream,
+  fields: { status: string | null; startedBy: string | null; ended: boolean },
+  onConflict: string,
+) =>
+  db
+    .prepare(
+      `INSERT INTO livestreams (id, org_id, meeting_id, rtk_livestream_id, status, rtmp_url, playback_url, started_by,
+         started_at, ended_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, ${NOW}), CASE WHEN ? THEN ${NOW} END)
+       ON CONFLICT (rtk_livestream_id) DO UPDATE SET ${onConflict}, updated_at = ${NOW}
+       WHERE livestreams.org_id = excluded.org_id`,
+    )
+    .bind(
+      newId(),
+      meeting.org_id,
+      meeting.id,
+      stream.id,
+      fields.status ?? 'INVOKED',
+      stream.ingest_server,
+      stream.playback_url,
+      fields.startedBy,
+      // The start answer has no creation time (that is "now"); the active stream's has.
+      stream.created_at,
+      fields.ended ? 1 : 0,
+    );
+
+const STARTED_MERGE = `rtmp_url = COALESCE(livestreams.rtmp_url, excluded.rtmp_url),
+  playback_url = COALESCE(livestreams.playback_url, excluded.playback_url),
+  started_by = COALESCE(livestreams.started_by, excluded.started_by)`;
+
+/** A webhook that already reported the stream offline keeps its word. */
+const STOPPED_MERGE = `status = CASE WHEN livestreams.status IN ('INVOKED', 'LIVE') THEN excluded.status
+    ELSE livestreams.status END,
+  ended_at = COALESCE(livestreams.ended_at, excluded.ended_at)`;
+
+export async function startLivestream(env: Env, auth: AuthContext, meetingId: string): Promise<Livestream> {
+  const meeting = await managedMeeting(env, auth, meetingId);
+  if (!mayLivestream(meeting))
+    throw new ApiError(
+      422,
+      'livestream_disabled',
+      'Livestreaming is off for this meeting. Turn on its livestream setting first (webinars and livestreams always allow it).',
+    );
+  const room = await currentRoom(env, meeting);
+  const rtk = realtimeKit(env);
+  if (await activeLivestream(rtk, room)) throw alreadyLive();
+  const stream = await callRealtimeKitExpecting('start the livestream', { conflict: alreadyLive }, () =>
+    rtk.livestreams.start(room.rtkMeetingId, { name: meeting.title }),
+  );
+  const fields = { status: stream.status, startedBy: auth.userId, ended: false };
+  await upsertLivestream(env.DB, meeting, stream, fields, STARTED_MERGE).run();
+  return toLivestream(stream);
+}
+
+export async function stopLivestream(env: Env, auth: AuthContext, meetingId: string) {
+  const meeting = await managedMeeting(env, auth, meetingId);
+  const room = await currentRoom(env, meeting);
+  const rtk = realtimeKit(env);
+  const stream = await activeLivestream(rtk, room);
+  if (!stream) throw notLive();
+  await callRealtimeKitExpecting('stop the livestream', { not_found: notLive }, () =>
+    rtk.livestreams.stop(room.rtkMeetingId),
+  );
+  await upsertLivestream(
+    env.DB,
+    meeting,
+    stream,
+    { status: 'IDLE', startedBy: null, ended: true },
+    STOPPED_MERGE,
+  ).run();
+  return { live: false, livestream: null };
+}
+
+export async function livestreamStatus(env: Env, auth: AuthContext, meetingId: string) {
+  const meeting = await managedMeeting(env, auth, meetingId);
+  const room = await currentRoom(env, meeting);
+  const stream = await activeLivestream(realtimeKit(env), room);
+  return { live: stream !== null, livestream: stream ? toLivestream(stream) : null };
+}

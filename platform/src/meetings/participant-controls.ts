@@ -1,0 +1,115 @@
+import { newId } from '../../../shared/src/ids';
+import type { RtkClient, RtkParticipant } from '../../../shared/src/rtk';
+import type { AuthContext } from '../auth/auth-context';
+import type { Env } from '../env';
+import { notFound } from '../http/errors';
+import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
+import { managedMeeting } from './access';
+import { type CurrentRoom, callRealtimeKitExpecting, currentRoom, unlessGone } from './current-room';
+import { presetForMeetingType, presetRank } from './preset-ranks';
+import { identityOf } from './room-participants';
+import { releaseSeatStatement } from './seats';
+
+/** What a host can do to someone in the running meeting: change their preset (§5.5), kick them (§7.2). */
+const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+/** The RTK participant, when it belongs to this room (another room's id is simply not found). */
+const participantInRoom = (rtk: RtkClient, room: CurrentRoom, participantId: string): Promise<RtkParticipant> =>
+  callRealtimeKitExpecting('look up the participant', { not_found: () => notFound('The participant') }, () =>
+    rtk.participants.get(room.rtkMeetingId, participantId),
+  );
+
+interface PresetChange {
+  meeting: { id: string; org_id: string };
+  room: CurrentRoom;
+  participantId: string;
+  identity: ReturnType<typeof identityOf>;
+  from: string | null;
+  to: string;
+  change: 'promoted' | 'demoted';
+  performedBy: string;
+}
+
+const presetChangeStatement = (db: D1Database, event: PresetChange) =>
+  db
+    .prepare(
+      `INSERT INTO participant_events (id, org_id, meeting_id, occurrence_id, rtk_participant_id, user_id,
+         guest_token_id, event_type, preset_from, preset_to, performed_by, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${NOW})`,
+    )
+    .bind(
+      newId(),
+      event.meeting.org_id,
+      event.meeting.id,
+      event.room.occurrenceId,
+      event.participantId,
+      event.identity.userId,
+      event.identity.guestTokenId,
+      event.change,
+      event.from,
+      event.to,
+      event.performedBy,
+    );
+
+/** POST …/participants/:pid/preset (§5.5): RTK first, then the audit row; RTK is put back if that row fails. */
+export async function changeParticipantPreset(
+  env: Env,
+  auth: AuthContext,
+  meetingId: string,
+  participantId: string,
+  presetName: string,
+) {
+  const meeting = await managedMeeting(env, auth, meetingId);
+  const to = presetForMeetingType(meeting.meeting_type, presetName);
+  const room = await currentRoom(env, meeting);
+  const rtk = realtimeKit(env);
+  const participant = await participantInRoom(rtk, room, participantId);
+  const identity = identityOf(participant.custom_participant_id);
+  const from = participant.preset_name;
+  const result = { participantId, ...identity, presetFrom: from, presetTo: to };
+  if (from === to) return { ...result, change: 'unchanged' as const };
+  const setPreset = (name: string) => rtk.participants.update(room.rtkMeetingId, participantId, { presetName: name });
+  await callRealtimeKit('change the participant’s preset', () => setPreset(to));
+  const change = presetRank(to) > presetRank(from) ? ('promoted' as const) : ('demoted' as const);
+  const event = { meeting, room, participantId, identity, from, to, change, performedBy: auth.userId };
+  await presetChangeStatement(env.DB, event)
+    .run()
+    .catch(async (error: unknown) => {
+      // Best effort: a change nobody can see in the audit log should not stay in effect.
+      if (from) await setPreset(from).catch(() => undefined);
+      throw error;
+    });
+  return { ...result, change };
+}
+
+const revokeGuestTokenStatement = (db: D1Database, orgId: string, guestTokenId: string) =>
+  db
+    .prepare(
+      `UPDATE guest_tokens SET status = 'revoked', revoked_at = COALESCE(revoked_at, ${NOW}) WHERE id = ? AND org_id = ?`,
+    )
+    .bind(guestTokenId, orgId);
+
+/**
+ * POST …/participants/:pid/kick: every connection of the person leaves and the RTK participant is deleted, so its
+ * token cannot reconnect (rtk.md §1.5); then their seat is freed and a guest's token revoked.
+ */
+export async function kickParticipant(env: Env, auth: AuthContext, meetingId: string, participantId: string) {
+  const meeting = await managedMeeting(env, auth, meetingId);
+  const room = await currentRoom(env, meeting);
+  const rtk = realtimeKit(env);
+  const participant = await participantInRoom(rtk, room, participantId);
+  const identity = identityOf(participant.custom_participant_id);
+  const everyConnection = participant.custom_participant_id
+    ? { customParticipantIds: [participant.custom_participant_id] }
+    : { participantIds: [participantId] };
+  await callRealtimeKit('remove the participant', async () => {
+    // Nobody connected means no live session to kick from: the deletion alone does the job then.
+    await unlessGone(() => rtk.activeSession.kick(room.rtkMeetingId, everyConnection));
+    await unlessGone(() => rtk.participants.remove(room.rtkMeetingId, participantId));
+  });
+  const holder = { orgId: meeting.org_id, meetingId: meeting.id, occurrenceId: room.occurrenceId, ...identity };
+  await env.DB.batch([
+    releaseSeatStatement(env.DB, holder, 'kicked', auth.userId),
+    ...(identity.guestTokenId ? [revokeGuestTokenStatement(env.DB, meeting.org_id, identity.guestTokenId)] : []),
+  ]);
+  return { participantId, ...identity, guestTokenRevoked: identity.guestTokenId !== null };
+}
