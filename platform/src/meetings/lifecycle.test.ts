@@ -271,8 +271,10 @@ describe('permanent rooms', () => {
     expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('ACTIVE');
     expect((await rowOf(room.id))!.room_state).toBe('active');
 
+    expect((await call('POST', `/api/meetings/${room.id}/lock`, { token: owner.token })).status).toBe(200);
     const closed = await json(await call('POST', `/api/meetings/${room.id}/end`, { token: owner.token }));
-    expect(closed).toMatchObject({ status: 'active', roomState: 'inactive' });
+    // The lock belonged to that session: the room opens unlocked next time.
+    expect(closed).toMatchObject({ status: 'active', roomState: 'inactive', isLocked: false });
     expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('INACTIVE');
     expect((await join(member, room.id)).status).toBe(200);
     expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('ACTIVE');

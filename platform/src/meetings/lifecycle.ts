@@ -166,18 +166,20 @@ export async function endMeeting(env: Env, meeting: MeetingRow, occurrence: Occu
         status: occurrence.status,
       });
     await closeRtkRoom(rtk, occurrence.rtk_meeting_id);
-    await env.DB.prepare(
-      `UPDATE meeting_occurrences SET status = 'ended', actual_end = ${NOW} WHERE id = ? AND status = 'active'`,
-    )
-      .bind(occurrence.id)
-      .run();
+    // A host's lock belongs to the session it was set in, not to the next occurrence of the series.
+    await env.DB.batch([
+      env.DB.prepare(
+        `UPDATE meeting_occurrences SET status = 'ended', actual_end = ${NOW} WHERE id = ? AND status = 'active'`,
+      ).bind(occurrence.id),
+      env.DB.prepare(`UPDATE meetings SET is_locked = 0, updated_at = ${NOW} WHERE id = ?`).bind(meeting.id),
+    ]);
     return;
   }
   if (meeting.is_permanent === 1) {
     if (meeting.status !== 'active') checkedTransition(meeting.status, 'end');
     await closeRtkRoom(rtk, meeting.rtk_meeting_id!);
     await env.DB.prepare(
-      `UPDATE meetings SET room_state = 'inactive', actual_end = ${NOW}, updated_at = ${NOW} WHERE id = ?`,
+      `UPDATE meetings SET room_state = 'inactive', is_locked = 0, actual_end = ${NOW}, updated_at = ${NOW} WHERE id = ?`,
     )
       .bind(meeting.id)
       .run();
