@@ -102,6 +102,18 @@ export function registerControlRoutes(router, deps) {
     faults.log = [];
     return json(200, faults.describe());
   });
+  // Named sets: one per test file (or person), changed without touching the main plan or the other sets.
+  router.add('PUT', '/__local/faults/sets/:name', {}, async ({ params, request }) => {
+    const input = await body(request);
+    if (!isPlainObject(input) || !Array.isArray(input.rules))
+      throw new CfApiError(400, 1001, 'Body must be { seed?, rules: [...] }.');
+    faults.configureSet(params.name, { seed: input.seed ?? 1, rules: input.rules });
+    return json(200, faults.describe());
+  });
+  router.add('DELETE', '/__local/faults/sets/:name', {}, ({ params }) => {
+    faults.configureSet(params.name, { rules: [] });
+    return json(200, faults.describe());
+  });
 
   // --- Zones -----------------------------------------------------------------------------------------------
   router.add('POST', '/__local/zones', {}, async ({ request }) => {

@@ -1,12 +1,17 @@
 // The mail sink (ARCHITECTURE item 8): the platform's HTTP mailer posts { from, to, subject, text } to
 // POST /__local/mail; people and tests read it back with GET /__local/mail[?to=…]. Links in mail can be followed.
+// Sending can fail like a real mail API (fault target `mail`, path = the recipient address).
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { json } from '../http/cf-envelope.mjs';
+import { injectedAnswer } from '../faults/fault-plan.mjs';
 
-/** @param {import('../http/router.mjs').Router} router @param {{ stateDir: string }} deps */
-export function registerMailSink(router, { stateDir }) {
+/**
+ * @param {import('../http/router.mjs').Router} router
+ * @param {{ stateDir: string, faults: import('../faults/fault-plan.mjs').FaultPlan }} deps
+ */
+export function registerMailSink(router, { stateDir, faults }) {
   const file = join(stateDir, 'mail.json');
   /** @type {any[]} */
   const inbox = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
@@ -21,6 +26,8 @@ export function registerMailSink(router, { stateDir }) {
     }
     if (typeof body?.to !== 'string' || typeof body?.subject !== 'string' || typeof body?.text !== 'string')
       return json(400, { error: '`to`, `subject` and `text` are required strings' });
+    const injected = await injectedAnswer(faults, 'mail', 'POST', body.to, (status, error) => json(status, { error }));
+    if (injected) return injected;
     const message = {
       id: randomUUID(),
       received_at: new Date().toISOString(),

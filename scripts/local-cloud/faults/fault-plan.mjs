@@ -1,16 +1,20 @@
 // Per-route latency and fault injection, deterministic for a given seed.
 //
 // A rule: {
-//   target?: 'api' | 'worker' | 'webhook'   (default 'api': Cloudflare + RTK REST routes)
+//   target?: 'api' | 'worker' | 'webhook' | 'download' | 'mail'
+//                                              (default 'api': Cloudflare + RTK REST routes)
 //   method?: 'POST',                           (default any)
 //   path: '/client/v4/accounts/*/d1/database', ('*' = one path segment, '**' = anything; for 'worker'
-//                                               the script name; for 'webhook' the receiver URL)
+//                                               the script name; for 'webhook' the receiver URL; for
+//                                               'download' the /__downloads/… path; for 'mail' the recipient)
 //   latencyMs?: number | { min, max } | { mean, stddev },
 //   errorRate?: 0..1, status?: 500, code?: number, message?: string,
 //   timeoutRate?: 0..1,                        (the call hangs until the client gives up; the socket is then cut)
 //   failNth?: number[],                        (1-based indexes of matching calls that fail with `status`)
 //   times?: number                             (stop applying after this many faults)
 // }
+// Rules live in the main plan (replaced as a whole) or in named sets, so several test files sharing one local
+// cloud can each change their own rules without wiping the others'.
 import { CfApiError } from '../http/cf-envelope.mjs';
 import { hashSeed, mulberry32 } from './seeded-random.mjs';
 
@@ -25,7 +29,7 @@ export function globToRegExp(pattern) {
   return new RegExp(`^${source}/?$`);
 }
 
-const VALID_TARGETS = ['api', 'worker', 'webhook'];
+const VALID_TARGETS = ['api', 'worker', 'webhook', 'download', 'mail'];
 
 /** @param {any} rule */
 export function validateRule(rule) {
@@ -55,41 +59,67 @@ export function validateRule(rule) {
   return rule;
 }
 
-export class FaultPlan {
-  /** @param {{ seed?: number, rules?: any[] }} [config] */
-  constructor(config = {}) {
-    this.configure(config);
-    /** @type {any[]} */
-    this.log = [];
-  }
-
-  /** Replaces the whole plan; counters and random streams restart from the seed. */
-  configure({ seed = 1, rules = [] } = {}) {
-    rules.forEach(validateRule);
-    this.seed = seed;
-    this.rules = rules.map((rule, index) => ({
+/** @param {{ seed?: number, rules?: any[] }} config */
+function compile({ seed = 1, rules = [] }) {
+  rules.forEach(validateRule);
+  return {
+    seed,
+    rules: rules.map((rule, index) => ({
       rule: { target: 'api', ...rule },
       regex: globToRegExp(rule.path),
       random: mulberry32(hashSeed(`${seed}:${index}:${rule.path}`)),
       calls: 0,
       applied: 0,
-    }));
+    })),
+  };
+}
+
+const describeRules = (compiled) => compiled.rules.map((r) => ({ ...r.rule, calls: r.calls, applied: r.applied }));
+
+export class FaultPlan {
+  /** @param {{ seed?: number, rules?: any[] }} [config] */
+  constructor(config = {}) {
+    /** @type {Map<string, ReturnType<typeof compile>>} named sets, beside the main plan */
+    this.sets = new Map();
+    this.configure(config);
+    /** @type {any[]} */
+    this.log = [];
+  }
+
+  /** Replaces the main plan; counters and random streams restart from the seed. Named sets stay. */
+  configure(config = {}) {
+    const compiled = compile(config);
+    this.seed = compiled.seed;
+    this.rules = compiled.rules;
+  }
+
+  /** Replaces one named set (its counters and random streams restart); an empty rule list removes it. */
+  configureSet(name, config = {}) {
+    const compiled = compile(config);
+    if (compiled.rules.length) this.sets.set(name, compiled);
+    else this.sets.delete(name);
   }
 
   describe() {
-    return { seed: this.seed, rules: this.rules.map((r) => ({ ...r.rule, calls: r.calls, applied: r.applied })) };
+    return {
+      seed: this.seed,
+      rules: describeRules(this),
+      sets: Object.fromEntries(
+        [...this.sets].map(([name, set]) => [name, { seed: set.seed, rules: describeRules(set) }]),
+      ),
+    };
   }
 
   /**
    * Decides what happens to one call.
-   * @param {'api'|'worker'|'webhook'} target
+   * @param {'api'|'worker'|'webhook'|'download'|'mail'} target
    * @param {string} method
    * @param {string} path
    * @returns {{ delayMs: number, fail: null | { status: number, code?: number, message?: string }, timeout: boolean }}
    */
   decide(target, method, path) {
     const outcome = { delayMs: 0, fail: null, timeout: false };
-    for (const entry of this.rules) {
+    for (const entry of [this.rules, ...[...this.sets.values()].map((set) => set.rules)].flat()) {
       const { rule } = entry;
       if (rule.target !== target) continue;
       if (rule.method && rule.method.toUpperCase() !== method.toUpperCase()) continue;
@@ -113,6 +143,22 @@ export class FaultPlan {
     }
     return outcome;
   }
+}
+
+/**
+ * For routes outside the API (downloads, the mail sink): waits out the injected latency, then answers the
+ * injected failure through `fail(status, message)`, hangs on a timeout, or returns null to serve the call.
+ * @param {FaultPlan} faults
+ * @param {'download'|'mail'} target
+ * @param {(status: number, message: string) => Response} fail
+ * @returns {Promise<Response | null>}
+ */
+export async function injectedAnswer(faults, target, method, path, fail) {
+  const fault = faults.decide(target, method, path);
+  if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+  if (fault.timeout) return new Promise(() => {}); // the caller's timeout (or socket close) ends it
+  if (fault.fail) return fail(fault.fail.status, fault.fail.message ?? 'Injected fault (local cloud)');
+  return null;
 }
 
 function sampleLatency(spec, random) {

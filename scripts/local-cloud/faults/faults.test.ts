@@ -37,6 +37,23 @@ describe('FaultPlan', () => {
     ]);
     expect(() => new FaultPlan({ rules: [{ path: '/x', errorRate: 2 }] })).toThrow();
   });
+
+  it('named sets live beside the main plan: replacing one touches neither the plan nor the other sets', () => {
+    const plan = new FaultPlan({ rules: [{ path: '/main', errorRate: 1 }] });
+    plan.configureSet('a', { rules: [{ path: '/a', errorRate: 1 }] });
+    plan.configureSet('b', { rules: [{ target: 'mail', path: '*@b.example', errorRate: 1 }] });
+    const fails = (target: 'api' | 'mail', path: string) => Boolean(plan.decide(target, 'POST', path).fail);
+    expect([fails('api', '/main'), fails('api', '/a'), fails('mail', 'x@b.example'), fails('api', '/b')]).toEqual([
+      true,
+      true,
+      true,
+      false,
+    ]);
+    plan.configure({ rules: [] });
+    plan.configureSet('a', { rules: [] });
+    expect([fails('api', '/main'), fails('api', '/a'), fails('mail', 'x@b.example')]).toEqual([false, false, true]);
+    expect(Object.keys(plan.describe().sets)).toEqual(['b']);
+  });
 });
 
 describe('faults in the running local cloud', () => {
@@ -95,5 +112,64 @@ describe('faults in the running local cloud', () => {
     ).toBe(400);
     await fetch(`${cloud.url}/__local/faults`, { method: 'DELETE' });
     expect((await cloud.cf.kv.namespaces.list({ account_id: cloud.accountId })).result).toBeDefined();
+  });
+
+  it('named sets through the control API; downloads and the mail sink fail by rule too', async () => {
+    const putSet = (name: string, rules: unknown[]) =>
+      fetch(`${cloud.url}/__local/faults/sets/${name}`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ rules }),
+      });
+    expect(
+      (await putSet('mail-test', [{ target: 'mail', path: 'down@example.com', status: 503, failNth: [1] }])).status,
+    ).toBe(200);
+    expect(
+      (await putSet('download-test', [{ target: 'download', path: '/__downloads/*/summary-*', errorRate: 1 }])).status,
+    ).toBe(200);
+    expect((await putSet('bad', [{ target: 'nowhere', path: '/x' }])).status).toBe(400);
+    // Replacing or clearing the main plan leaves the sets alone.
+    await fetch(`${cloud.url}/__local/faults`, { method: 'DELETE' });
+    const sendMail = (to: string) =>
+      fetch(`${cloud.url}/__local/mail`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ to, subject: 'Hi', text: 'Hello' }),
+      });
+    expect([(await sendMail('down@example.com')).status, (await sendMail('down@example.com')).status]).toEqual([
+      503, 202,
+    ]);
+    expect((await sendMail('up@example.com')).status).toBe(202);
+    const inbox = await readJson<{ messages: unknown[] }>(await fetch(`${cloud.url}/__local/mail?to=down@example.com`));
+    expect(inbox.messages).toHaveLength(1);
+
+    const rtkBase = `${cloud.rtk.apiBase}/accounts/${cloud.accountId}/realtime/kit/${cloud.rtk.appId}`;
+    const rtkCall = async <T>(method: string, path: string, body?: unknown) =>
+      readJson<{ data: T }>(
+        await fetch(`${rtkBase}${path}`, {
+          method,
+          headers: { authorization: `Bearer ${cloud.token}`, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        }),
+      );
+    const meeting = (await rtkCall<{ id: string }>('POST', '/meetings', { title: 'Faulty storage' })).data;
+    const played = await readJson<{ sessionId: string }>(
+      await fetch(`${cloud.url}/__local/rtk/sessions/play`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ meetingId: meeting.id, participants: 2, waitMs: 0 }),
+      }),
+    );
+    const links = await Promise.all(
+      ['summary', 'transcript'].map(async (kind) => {
+        const data = (await rtkCall<Record<string, string>>('GET', `/sessions/${played.sessionId}/${kind}`)).data;
+        return data.summaryDownloadUrl ?? data.transcript_download_url!;
+      }),
+    );
+    expect(await Promise.all(links.map(async (url) => (await fetch(url)).status))).toEqual([500, 200]);
+    await fetch(`${cloud.url}/__local/faults/sets/download-test`, { method: 'DELETE' });
+    expect((await fetch(links[0]!)).status).toBe(200);
+    const described = await readJson<ReturnType<FaultPlan['describe']>>(await fetch(`${cloud.url}/__local/faults`));
+    expect(Object.keys(described.sets)).toEqual(['mail-test']);
   });
 });

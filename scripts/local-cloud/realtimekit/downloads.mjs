@@ -51,7 +51,8 @@ export class DownloadLinks {
   }
 }
 
-const xmlError = (status, code, message) =>
+/** An S3/R2-style XML error answer. */
+export const xmlError = (status, code, message) =>
   new Response(
     `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${message}</Message></Error>`,
     {

@@ -4,7 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { json } from '../http/cf-envelope.mjs';
 import { WebhookSigningKey } from './webhook-signing-key.mjs';
 import { WebhookDispatcher } from './webhook-dispatcher.mjs';
-import { DownloadLinks } from './downloads.mjs';
+import { DownloadLinks, xmlError } from './downloads.mjs';
+import { injectedAnswer } from '../faults/fault-plan.mjs';
 import { ParticipantTokens } from './participant-token.mjs';
 import { SessionEngine, fakeRecordingSize } from './session-engine.mjs';
 import { chatFile, hlsPlaylist, recordingFile, transcriptFile } from './artifact-files.mjs';
@@ -15,6 +16,15 @@ import { registerRecordingRoutes } from './recordings-routes.mjs';
 import { registerLivestreamRoutes } from './livestreams-routes.mjs';
 import { registerWebhookRoutes } from './webhooks-routes.mjs';
 import { registerAnalyticsRoutes } from './analytics-routes.mjs';
+
+/** A logged body as JSON, or as its text when it is not JSON (a body sent with `webhooks/send`). */
+const bodyOf = (raw) => {
+  try {
+    return JSON.parse(raw);
+  } catch {
+    return raw;
+  }
+};
 
 /** @param {any} context the local cloud's context (see ../index.mjs) */
 export function setUpRealtimeKit(context) {
@@ -63,7 +73,16 @@ export function setUpRealtimeKit(context) {
   openRouter.add('GET', '/.well-known/webhooks.json', {}, () =>
     json(200, { success: true, data: { publicKey: key.publicKeyPem }, message: 'Public key fetched successfully' }),
   );
-  openRouter.add('GET', '/__downloads/:token/:file', {}, ({ params }) => downloads.serve(params.token));
+  // Downloads can fail like any storage (fault target `download`, path = this URL's path).
+  openRouter.add(
+    'GET',
+    '/__downloads/:token/:file',
+    {},
+    async ({ params, url }) =>
+      (await injectedAnswer(faults, 'download', 'GET', url.pathname, (status, message) =>
+        xmlError(status, 'InternalError', message),
+      )) ?? downloads.serve(params.token),
+  );
 
   openRouter.add('GET', '/__local/rtk/webhook-deliveries', {}, ({ url }) => {
     const event = url.searchParams.get('event');
@@ -77,8 +96,22 @@ export function setUpRealtimeKit(context) {
           (!status || d.status === status) &&
           (!webhookId || d.webhook_id === webhookId),
       )
-      .map((d) => (withBody ? { ...d, body: JSON.parse(d.body) } : { ...d, body: undefined }));
+      .map((d) => (withBody ? { ...d, body: bodyOf(d.body) } : { ...d, body: undefined }));
     return json(200, { deliveries: list });
+  });
+  // Sends a body of the caller's choosing, signed and delivered like any other: { body } (JSON with `event`)
+  // or { event, raw } (any text).
+  openRouter.add('POST', '/__local/rtk/apps/:appId/webhooks/send', {}, async ({ params, request }) => {
+    const input = await request.json().catch(() => null);
+    const event = input?.raw === undefined ? input?.body?.event : input?.event;
+    if (typeof event !== 'string' || (input.raw !== undefined && typeof input.raw !== 'string'))
+      return json(400, {
+        success: false,
+        error: { code: 400, message: 'send { body: { event, … } } or { event, raw }' },
+      });
+    const raw = input.raw ?? JSON.stringify(input.body);
+    const deliveries = dispatcher.emitRaw(params.appId, event, raw);
+    return json(200, { deliveryIds: deliveries.map((d) => d.id) });
   });
   openRouter.add('POST', '/__local/rtk/webhook-deliveries/wait', {}, async () => {
     await dispatcher.idle();

@@ -419,6 +419,57 @@ describe('webhooks', () => {
     );
   });
 
+  it('the player plays participants the app added (one on two devices) beside new ones', async () => {
+    const meeting = (await rtk<RtkMeeting>('POST', '/meetings', { title: 'Known people' })).body.data;
+    const add = async (custom: string) =>
+      (
+        await rtk<RtkParticipant>('POST', `/meetings/${meeting.id}/participants`, {
+          name: custom,
+          preset_name: 'group_call_host',
+          custom_participant_id: custom,
+        })
+      ).body.data.id;
+    const [ada, bo] = [await add('user:ada'), await add('user:bo')];
+    const truth = await control<PlayedSession>('/__local/rtk/sessions/play', {
+      meetingId: meeting.id,
+      participantIds: [ada, bo, bo],
+      participants: 1,
+      seed: 4,
+    });
+    await waitForDeliveries();
+    const known = truth.participants.map((p) => p.customParticipantId).filter((id) => id.startsWith('user:'));
+    expect(known.sort()).toEqual(['user:ada', 'user:bo', 'user:bo']);
+    expect(truth.participants).toHaveLength(4);
+    expect(new Set(truth.participants.map((p) => p.peerId)).size).toBe(4);
+    const joined = receiver.received.filter(
+      (r) => r.body.event === 'meeting.participantJoined' && r.body.meeting?.id === meeting.id,
+    );
+    expect(joined).toHaveLength(4);
+    const unknown = await fetch(`${cloud.url}/__local/rtk/sessions/play`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ meetingId: meeting.id, participantIds: ['nobody'] }),
+    });
+    expect(unknown.status).toBe(404);
+  });
+
+  it('sends a body of the caller’s choosing, signed and delivered like any other', async () => {
+    const sent = await control<{ deliveryIds: string[] }>(`/__local/rtk/apps/${cloud.rtk.appId}/webhooks/send`, {
+      body: { event: 'meeting.started', meeting: { id: 'm-custom' }, extra: 'field' },
+    });
+    await waitForDeliveries();
+    expect(sent.deliveryIds).toHaveLength(1);
+    const [received] = receiver.received;
+    expect(received!.body).toMatchObject({ event: 'meeting.started', meeting: { id: 'm-custom' } });
+    expect(received!.headers['rtk-uuid']).toBe(sent.deliveryIds[0]);
+    const { data } = await readJson<RtkEnvelope<{ publicKey: string }>>(
+      await fetch(`${cloud.url}/.well-known/webhooks.json`),
+    );
+    expect(await verifyRtkSignature(data.publicKey, received!.raw, received!.headers['rtk-signature'] as string)).toBe(
+      true,
+    );
+  });
+
   it('download URLs expire', async () => {
     const meeting = (await rtk<RtkMeeting>('POST', '/meetings', { title: 'Expiring' })).body.data;
     const truth = await control<PlayedSession>('/__local/rtk/sessions/play', {

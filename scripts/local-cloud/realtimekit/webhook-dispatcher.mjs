@@ -39,9 +39,17 @@ export class WebhookDispatcher {
    * @returns {any[]} the delivery records
    */
   emit(appId, body, perturb = {}) {
-    const raw = JSON.stringify(body);
+    return this.emitRaw(appId, body.event, JSON.stringify(body), perturb);
+  }
+
+  /**
+   * As `emit`, for a body given as text (so a test can send what RTK might send but the session engine never
+   * does: a payload of another shape, or bytes that are not JSON), to the app's webhooks subscribed to `event`.
+   * @param {string} appId @param {string} event @param {string} raw @param {{ drop?: boolean, duplicate?: boolean }} [perturb]
+   */
+  emitRaw(appId, event, raw, perturb = {}) {
     const hooks = this.store.data.rtk.webhooks.filter(
-      (w) => w.app_id === appId && w.enabled && w.events.includes(body.event),
+      (w) => w.app_id === appId && w.enabled && w.events.includes(event),
     );
     const records = [];
     for (const hook of hooks) {
@@ -52,7 +60,7 @@ export class WebhookDispatcher {
           webhook_id: hook.id,
           app_id: appId,
           url: hook.url,
-          event: body.event,
+          event,
           status: perturb.drop ? 'dropped' : 'pending',
           duplicate: i > 0,
           created_at: new Date().toISOString(),

@@ -60,7 +60,7 @@ export interface RtkWebhook {
 export interface PlayedSession {
   sessionId: string;
   events: string[];
-  participants: { peerId: string; joinedAt: string; leftAt: string }[];
+  participants: { peerId: string; customParticipantId: string; joinedAt: string; leftAt: string }[];
   recording: { statuses: string[] };
   chat: { messages: number };
   webhooks: { event: string; trueIndex: number; dropped: boolean; duplicated: boolean }[];
