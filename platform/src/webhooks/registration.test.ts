@@ -1,37 +1,47 @@
 import { env } from 'cloudflare:test';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { FakeRtk } from './fake-rtk.testkit';
+import { describe, expect, it } from 'vitest';
+import { rtkClientFromEnv } from '../../../shared/src/rtk';
+import { multiOrgEnv } from '../../test/helpers';
+import type { Env } from '../env';
 import { RTK_EVENT_TYPES } from './payload';
+import { createRtkApp } from './local-rtk.testkit';
 import { ensureWebhookRegistered } from './registration';
 
-let fake: FakeRtk;
-beforeAll(async () => {
-  fake = await FakeRtk.start();
-});
-afterAll(() => vi.restoreAllMocks());
+/** An RTK app of this file's own in the local cloud, with no webhook yet. */
+async function freshApp() {
+  const appEnv: Env = {
+    ...multiOrgEnv,
+    RTK_APP_ID: await createRtkApp('registration'),
+    APP_BASE_URL: 'https://meet.example',
+  };
+  return { appEnv, rtk: rtkClientFromEnv(appEnv)! };
+}
 
 describe('webhook registration with RTK (§9.1)', () => {
   it('registers the receiver once for all nine events, caches the check, repairs a changed config', async () => {
-    expect(await ensureWebhookRegistered(fake.env({ APP_BASE_URL: '' }))).toBe('skipped');
-    expect(await ensureWebhookRegistered(fake.env())).toBe('created');
-    expect([...fake.webhooks.values()]).toEqual([
-      {
-        id: 'wh-1',
-        name: 'Castio',
-        url: 'https://meet.example/webhooks/rtk',
-        events: [...RTK_EVENT_TYPES],
-        enabled: true,
-      },
-    ]);
-    expect(await ensureWebhookRegistered(fake.env())).toBe('cached');
-    expect(await ensureWebhookRegistered(fake.env(), { force: true })).toBe('ok');
-    fake.webhooks.set('wh-1', { ...fake.webhooks.get('wh-1'), enabled: false, events: ['meeting.started'] });
-    expect(await ensureWebhookRegistered(fake.env(), { force: true })).toBe('updated');
-    expect(fake.webhooks.get('wh-1')).toMatchObject({
+    const { appEnv, rtk } = await freshApp();
+    expect(await ensureWebhookRegistered({ ...appEnv, APP_BASE_URL: '' })).toBe('skipped');
+    expect(await ensureWebhookRegistered(appEnv)).toBe('created');
+    const [created, ...others] = await rtk.webhooks.list();
+    expect(others).toEqual([]);
+    expect(created).toMatchObject({
+      name: 'Castio',
+      url: 'https://meet.example/webhooks/rtk',
+      events: [...RTK_EVENT_TYPES],
+      enabled: true,
+    });
+    expect(await ensureWebhookRegistered(appEnv)).toBe('cached');
+    expect(await ensureWebhookRegistered(appEnv, { force: true })).toBe('ok');
+    // Someone disables it and narrows it down in RTK's dashboard.
+    await rtk.webhooks.update(created!.id, { enabled: false, events: ['meeting.started'] });
+    expect(await ensureWebhookRegistered(appEnv, { force: true })).toBe('updated');
+    const repaired = await rtk.webhooks.list();
+    expect(repaired).toHaveLength(1);
+    expect(repaired[0]).toMatchObject({
+      id: created!.id,
       enabled: true,
       events: expect.arrayContaining([...RTK_EVENT_TYPES]),
     });
-    expect(fake.webhooks.size).toBe(1);
     await env.KV_CACHE.delete('cache:rtk:webhook-registration');
   });
 });

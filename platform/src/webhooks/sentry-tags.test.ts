@@ -1,33 +1,34 @@
 import * as Sentry from '@sentry/cloudflare';
 import { createExecutionContext, waitOnExecutionContext } from 'cloudflare:test';
-import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { createOrg, type Session } from '../../test/helpers';
-import worker from '../index';
 import type { Env } from '../env';
-import { FakeRtk, insertMeeting, meetingObject } from './fake-rtk.testkit';
+import worker from '../index';
+import { downloadPath, type LocalRtk, localRtk, type RtkDelivery } from './local-rtk.testkit';
 import { resetKeyRefetchThrottle } from './public-key';
+import { channelRequests } from './rtk-deliveries.testkit';
 
-const sink = inject('captureServerUrl');
-const PROJECT = 77;
-const dsn = `${sink.replace('http://', 'http://hookkey@')}/${PROJECT}`;
-let fake: FakeRtk;
+/** Sentry envelopes land on a channel of the capture server (a DSN may carry a path before the project id). */
+const CHANNEL = 'sentry-tags';
+const dsn = `${inject('captureServerUrl').replace('http://', 'http://hookkey@')}/channels/${CHANNEL}/77`;
+let rtk: LocalRtk;
 let owner: Session;
 
 beforeAll(async () => {
-  fake = await FakeRtk.start();
+  rtk = await localRtk('sentry-tags', { SENTRY_DSN_VENDOR: dsn, DEPLOYMENT_ID: 'dep-test' });
   owner = await createOrg('sentrytags');
 });
-afterAll(() => vi.restoreAllMocks());
 
 /** Runs a delivery through the real entry point (withSentry), waiting for waitUntil work and the flush. */
-async function deliverThroughWorker(body: string, signature: string | null) {
-  const env: Env = fake.env({ SENTRY_DSN_VENDOR: dsn, DEPLOYMENT_ID: 'dep-test' });
+async function deliverThroughWorker(delivery: RtkDelivery) {
   const ctx = createExecutionContext();
-  const headers: Record<string, string> = { 'content-type': 'application/json', 'rtk-uuid': crypto.randomUUID() };
-  if (signature) headers['rtk-signature'] = signature;
   const response = await (worker as ExportedHandler<Env>).fetch!(
-    new Request('https://castio.test/webhooks/rtk', { method: 'POST', headers, body }) as never,
-    env,
+    new Request('https://castio.test/webhooks/rtk', {
+      method: 'POST',
+      headers: delivery.headers,
+      body: delivery.body,
+    }) as never,
+    rtk.env,
     ctx,
   );
   await waitOnExecutionContext(ctx);
@@ -35,23 +36,19 @@ async function deliverThroughWorker(body: string, signature: string | null) {
   return response;
 }
 
-const ours = async () =>
-  ((await (await fetch(`${sink}/__received`)).json()) as { path: string; body: string }[]).filter((post) =>
-    post.path.startsWith(`/api/${PROJECT}/`),
-  );
+const envelopes = async () => (await channelRequests(CHANNEL)).map((post) => post.body);
 
 describe('Sentry on webhook failures (§3.2 tags)', () => {
   it('reports a failed event with component, event type, meeting and org tags, and a bad signature as a message', async () => {
     resetKeyRefetchThrottle();
-    const meeting = await insertMeeting(owner);
-    const body = JSON.stringify({
-      event: 'meeting.summary',
-      meeting: meetingObject(meeting.rtkMeetingId, 'sess-sentry'),
-      summaryDownloadUrl: 'https://files.rtk.test/gone.md',
-    });
-    const response = await deliverThroughWorker(body, await fake.key.sign(body));
-    expect(response.status).toBe(200);
-    const failure = (await ours()).find((post) => post.body.includes('"webhook_event_type":"meeting.summary"'));
+    const meeting = await rtk.meeting(owner);
+    const { truth, deliveries } = await rtk.play(meeting, { participants: 1, minutes: 5 });
+    const summary = deliveries.find((delivery) => delivery.event === 'meeting.summary')!;
+    // RTK's storage fails when the summary is fetched.
+    await rtk.setFaults([{ target: 'download', path: downloadPath('summary', truth.sessionId), errorRate: 1 }]);
+    expect((await deliverThroughWorker(summary)).status).toBe(200);
+    await rtk.clearFaults();
+    const failure = (await envelopes()).find((body) => body.includes('"webhook_event_type":"meeting.summary"'));
     expect(failure, 'a Sentry envelope for the failed event').toBeTruthy();
     for (const tag of [
       '"component":"webhook-handler"',
@@ -59,10 +56,10 @@ describe('Sentry on webhook failures (§3.2 tags)', () => {
       `"org_id":"${owner.org.id}"`,
       '"deployment_id":"dep-test"',
     ]) {
-      expect(failure!.body).toContain(tag);
+      expect(failure).toContain(tag);
     }
-    const forged = await deliverThroughWorker(body, 'AAAA');
+    const forged = await deliverThroughWorker({ ...summary, headers: { ...summary.headers, 'rtk-signature': 'AAAA' } });
     expect(forged.status).toBe(401);
-    expect((await ours()).some((post) => post.body.includes('Invalid webhook signature'))).toBe(true);
+    expect((await envelopes()).some((body) => body.includes('Invalid webhook signature'))).toBe(true);
   });
 });

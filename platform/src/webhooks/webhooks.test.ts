@@ -1,20 +1,21 @@
 import { env } from 'cloudflare:test';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { addMember, createOrg, type Session } from '../../test/helpers';
-import { deliver, FakeRtk, insertMeeting, makeKeyPair, meetingObject } from './fake-rtk.testkit';
+import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+import { base64Encode } from '../../../shared/src/encoding';
+import { addMember, call, createOrg, localCloudUrl, type Session } from '../../test/helpers';
 import { retryPendingEvents } from './ingest';
+import { downloadPath, type LocalRtk, localRtk, personOf, type RtkDelivery } from './local-rtk.testkit';
 import { resetKeyRefetchThrottle } from './public-key';
+import { expectedSessionRow } from './session-truth.testkit';
 
-let fake: FakeRtk;
+let rtk: LocalRtk;
 let owner: Session;
 let member: Session;
 
 beforeAll(async () => {
-  fake = await FakeRtk.start();
+  rtk = await localRtk('webhooks');
   owner = await createOrg('hooks');
   member = await addMember(owner, 'member');
 });
-afterAll(() => vi.restoreAllMocks());
 beforeEach(() => resetKeyRefetchThrottle());
 
 const count = async (sql: string, ...values: unknown[]) =>
@@ -22,425 +23,370 @@ const count = async (sql: string, ...values: unknown[]) =>
     .bind(...values)
     .first<{ n: number }>())!.n;
 
-const startedPayload = (rtkMeetingId: string, sessionId: string) => ({
-  event: 'meeting.started',
-  meeting: meetingObject(rtkMeetingId, sessionId),
-});
+/** The member joins a new meeting live; RTK's meeting.started and participantJoined, as it delivered them. */
+async function liveMeeting(options: { schedulingType?: string } = {}) {
+  const meeting = await rtk.meeting(owner, options);
+  const joined = await rtk.join(await rtk.participant(meeting, personOf(member)));
+  const [started, participantJoined] = joined.deliveries as [RtkDelivery, RtkDelivery];
+  return { meeting, started, participantJoined, sessionId: joined.sessionId, peerId: joined.peerId };
+}
+
+/** A key that is not RTK's: what a forger (or RTK's retired key) signs with. */
+async function otherKey() {
+  const pair = (await crypto.subtle.generateKey(
+    { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' },
+    true,
+    ['sign', 'verify'],
+  )) as CryptoKeyPair;
+  const spki = new Uint8Array((await crypto.subtle.exportKey('spki', pair.publicKey)) as ArrayBuffer);
+  return {
+    pem: `-----BEGIN PUBLIC KEY-----\n${base64Encode(spki)}\n-----END PUBLIC KEY-----\n`,
+    sign: async (body: string) =>
+      base64Encode(
+        new Uint8Array(await crypto.subtle.sign('RSASSA-PKCS1-v1_5', pair.privateKey, new TextEncoder().encode(body))),
+      ),
+  };
+}
+
+const KEY_CACHE = 'cache:rtk:webhook-public-key';
+/** RTK_WEBHOOK_KEYS_URL where no key is published: any attempt to fetch the key fails. */
+const noKeyEnv = () => ({ ...rtk.env, RTK_WEBHOOK_KEYS_URL: `${localCloudUrl}/no-key-here` });
+const rtkPublicKey = async () =>
+  (await (await fetch(`${localCloudUrl}/.well-known/webhooks.json`)).json<{ data: { publicKey: string } }>()).data
+    .publicKey;
 
 describe('webhook authenticity', () => {
   it('accepts RTK’s signature over the raw bytes and refuses everything else with 401', async () => {
-    const meeting = await insertMeeting(owner);
-    const raw = JSON.stringify(startedPayload(meeting.rtkMeetingId, 'sess-auth'));
-    const signature = await fake.key.sign(raw);
-    const flipped = `${raw.slice(0, -2)}${raw.at(-2) === '}' ? ' ' : '}'}}`;
-    const reserialized = JSON.stringify(JSON.parse(raw), null, 2);
-    const other = await makeKeyPair();
+    const { started, sessionId } = await liveMeeting();
+    const signature = started.headers['rtk-signature']!;
+    const forger = await otherKey();
+    const raw = started.body;
     const before = await count('SELECT COUNT(*) AS n FROM webhook_events');
     for (const [label, body, sig] of [
-      ['flipped byte', flipped, signature],
-      ['re-serialised JSON', reserialized, signature],
-      ['other key', raw, await other.sign(raw)],
+      ['flipped byte', `${raw.slice(0, -2)}${raw.at(-2) === '"' ? ' ' : '"'}}`, signature],
+      ['re-serialised JSON', JSON.stringify(JSON.parse(raw), null, 2), signature],
+      ['other key', raw, await forger.sign(raw)],
       ['missing', raw, null],
       ['garbage', raw, '!!!not-base64!!!'],
       ['truncated', raw, signature.slice(0, 40)],
     ] as const) {
-      const response = await deliver(fake, body, { signature: sig });
+      const { 'rtk-signature': _real, ...unsigned } = started.headers;
+      const headers = sig ? { ...unsigned, 'rtk-signature': sig } : unsigned;
+      const response = await rtk.deliver({ ...started, body, headers });
       expect(response.status, label).toBe(401);
-      expect((await response.json<any>()).error.code).toBe('invalid_signature');
+      expect((await response.json<{ error: { code: string } }>()).error.code).toBe('invalid_signature');
     }
     expect(await count('SELECT COUNT(*) AS n FROM webhook_events')).toBe(before);
-    const ok = await deliver(fake, raw, { signature });
-    expect(ok.status).toBe(200);
-    expect(await count('SELECT COUNT(*) AS n FROM sessions WHERE rtk_session_id = ?', 'sess-auth')).toBe(1);
+    expect((await rtk.deliver(started)).status).toBe(200);
+    expect(await count('SELECT COUNT(*) AS n FROM sessions WHERE rtk_session_id = ?', sessionId)).toBe(1);
   });
 
   it('refuses bodies over 1 MB with 413 before reading them', async () => {
+    const { started } = await liveMeeting();
     const big = JSON.stringify({ event: 'meeting.started', padding: 'x'.repeat(1_100_000) });
     for (const path of ['/webhooks/rtk', '/api/webhooks/rtk']) {
-      const response = await deliver(fake, big, { path });
+      const response = await rtk.deliver({ ...started, body: big }, { path });
       expect(response.status).toBe(413);
-      expect((await response.json<any>()).error.code).toBe('payload_too_large');
+      expect((await response.json<{ error: { code: string } }>()).error.code).toBe('payload_too_large');
     }
   });
 
   it('serves the /api alias identically', async () => {
-    const meeting = await insertMeeting(owner);
-    const response = await deliver(fake, startedPayload(meeting.rtkMeetingId, 'sess-alias'), {
-      path: '/api/webhooks/rtk',
-    });
-    expect(response.status).toBe(200);
-    const bad = await deliver(fake, startedPayload(meeting.rtkMeetingId, 'sess-alias2'), {
-      path: '/api/webhooks/rtk',
-      signature: null,
-    });
+    const { started, participantJoined } = await liveMeeting();
+    expect((await rtk.deliver(started, { path: '/api/webhooks/rtk' })).status).toBe(200);
+    const { 'rtk-signature': _signature, ...unsigned } = participantJoined.headers;
+    const bad = await rtk.deliver({ ...participantJoined, headers: unsigned }, { path: '/api/webhooks/rtk' });
     expect(bad.status).toBe(401);
   });
 
-  it('caches the key in KV and refetches it once when RTK rotates it', async () => {
-    const meeting = await insertMeeting(owner);
-    await deliver(fake, startedPayload(meeting.rtkMeetingId, 'sess-k0'));
-    const keyFetches = () => fake.fetched.filter((url) => url.endsWith('/.well-known/webhooks.json')).length;
-    const before = keyFetches();
-    expect((await deliver(fake, startedPayload(meeting.rtkMeetingId, 'sess-k1'))).status).toBe(200);
-    expect(keyFetches()).toBe(before); // served from the KV cache
-    const oldKey = fake.key;
-    fake.key = await makeKeyPair(); // RTK rotates
-    expect((await deliver(fake, startedPayload(meeting.rtkMeetingId, 'sess-k2'))).status).toBe(200);
-    expect(keyFetches()).toBe(before + 1);
-    // A forged delivery signed with the retired key: one refetch (throttled), then 401.
+  it('keeps RTK’s key in KV, takes a rotated key once, and refetches for forgeries at most once a minute', async () => {
+    const first = await liveMeeting();
+    expect((await rtk.deliver(first.started)).status).toBe(200);
+    expect(await env.KV_CACHE.get(KEY_CACHE)).toBe(await rtkPublicKey());
+    // Served from the cache: nothing needs the key endpoint.
+    expect((await rtk.deliver(first.participantJoined, { env: noKeyEnv() })).status).toBe(200);
+
+    // We still hold a key RTK has retired: RTK's new signature fails with it, so the key is fetched again.
+    const retired = await otherKey();
+    await env.KV_CACHE.put(KEY_CACHE, retired.pem);
     resetKeyRefetchThrottle();
-    const raw = JSON.stringify(startedPayload(meeting.rtkMeetingId, 'sess-k3'));
-    expect((await deliver(fake, raw, { signature: await oldKey.sign(raw) })).status).toBe(401);
-    expect((await deliver(fake, raw, { signature: await oldKey.sign(raw) })).status).toBe(401);
-    expect(keyFetches()).toBe(before + 2);
+    const second = await liveMeeting();
+    expect((await rtk.deliver(second.started)).status).toBe(200);
+    expect(await env.KV_CACHE.get(KEY_CACHE)).toBe(await rtkPublicKey());
+
+    // A forgery signed with the retired key: one refetch (the same key comes back), 401 ...
+    resetKeyRefetchThrottle();
+    const forged = { ...second.participantJoined, headers: { ...second.participantJoined.headers } };
+    forged.headers['rtk-signature'] = await retired.sign(forged.body);
+    expect((await rtk.deliver(forged)).status).toBe(401);
+    // ... and within the minute no second fetch: with no key to be had it would answer 503, not 401.
+    expect((await rtk.deliver(forged, { env: noKeyEnv() })).status).toBe(401);
+    resetKeyRefetchThrottle();
+    expect((await rtk.deliver(forged, { env: noKeyEnv() })).status).toBe(503);
   });
 
   it('answers 503 (RTK retries) when no key can be obtained, storing nothing', async () => {
-    const meeting = await insertMeeting(owner);
-    await env.KV_CACHE.delete('cache:rtk:webhook-public-key');
-    fake.faults.set('/.well-known/webhooks.json', 1);
-    const response = await deliver(fake, startedPayload(meeting.rtkMeetingId, 'sess-nokey'));
+    const { started, sessionId } = await liveMeeting();
+    await env.KV_CACHE.delete(KEY_CACHE);
+    const response = await rtk.deliver(started, { env: noKeyEnv() });
     expect(response.status).toBe(503);
-    expect(await count('SELECT COUNT(*) AS n FROM webhook_events WHERE rtk_session_id = ?', 'sess-nokey')).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM webhook_events WHERE rtk_session_id = ?', sessionId)).toBe(0);
+    expect((await rtk.deliver(started)).status).toBe(200);
   });
 });
 
 describe('deduplication and storage', () => {
   it('stores a delivery once, whether RTK repeats the uuid or sends the same body under a new uuid', async () => {
-    const meeting = await insertMeeting(owner);
-    const payload = startedPayload(meeting.rtkMeetingId, 'sess-dup');
-    const uuid = crypto.randomUUID();
+    const { started, sessionId } = await liveMeeting();
     const answers = [];
-    for (let i = 0; i < 3; i++) answers.push(await (await deliver(fake, payload, { uuid })).json<any>());
-    answers.push(await (await deliver(fake, payload, { uuid: crypto.randomUUID() })).json<any>());
-    answers.push(await (await deliver(fake, payload, { uuid: null })).json<any>());
+    for (let i = 0; i < 3; i++) answers.push(await (await rtk.deliver(started)).json<{ duplicate: boolean }>());
+    for (const uuid of [crypto.randomUUID(), null])
+      answers.push(await (await rtk.deliver(started, { uuid })).json<{ duplicate: boolean }>());
     expect(answers.map((answer) => answer.duplicate)).toEqual([false, true, true, true, true]);
-    expect(await count('SELECT COUNT(*) AS n FROM webhook_events WHERE rtk_session_id = ?', 'sess-dup')).toBe(1);
-    expect(
-      await count('SELECT COUNT(*) AS n FROM diagnostic_webhook_deliveries WHERE session_id = ?', 'sess-dup'),
-    ).toBe(1);
-    expect(await count('SELECT COUNT(*) AS n FROM sessions WHERE rtk_session_id = ?', 'sess-dup')).toBe(1);
+    expect(await count('SELECT COUNT(*) AS n FROM webhook_events WHERE rtk_session_id = ?', sessionId)).toBe(1);
+    expect(await count('SELECT COUNT(*) AS n FROM diagnostic_webhook_deliveries WHERE session_id = ?', sessionId)).toBe(
+      1,
+    );
+    expect(await count('SELECT COUNT(*) AS n FROM sessions WHERE rtk_session_id = ?', sessionId)).toBe(1);
   });
 
   it('records events for meetings it does not know, and touches nothing else', async () => {
-    const response = await deliver(fake, startedPayload('rtk-unknown-meeting', 'sess-unknown'));
-    expect(response.status).toBe(200);
+    const room = await rtk.rtk.meetings.create({ title: 'Not ours' });
+    const unknown = await rtk.join(await rtk.participant({ id: '', rtkMeetingId: room.id }, personOf(member)));
+    expect((await rtk.deliver(unknown.deliveries[0]!)).status).toBe(200);
     const row = await env.DB.prepare(
       'SELECT org_id, processed, error_message FROM webhook_events WHERE rtk_session_id = ?',
     )
-      .bind('sess-unknown')
+      .bind(unknown.sessionId)
       .first();
     expect(row).toEqual({ org_id: null, processed: 1, error_message: expect.stringMatching(/^ignored/) });
-    expect(await count('SELECT COUNT(*) AS n FROM sessions WHERE rtk_session_id = ?', 'sess-unknown')).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM sessions WHERE rtk_session_id = ?', unknown.sessionId)).toBe(0);
   });
 
   it('keeps a signed body it cannot parse (200, never a lost 4xx) and dead-letters a poison event', async () => {
-    const meeting = await insertMeeting(owner);
-    const broken = await deliver(fake, '{"event": "meeting.started", ');
-    expect(broken.status).toBe(200);
-    const poison = await deliver(fake, {
-      event: 'meeting.participantJoined',
-      meeting: meetingObject(meeting.rtkMeetingId, 'sess-poison'),
-      participant: {},
-    });
-    expect(poison.status).toBe(200);
-    const delivery = await env.DB.prepare(
+    const { started, sessionId } = await liveMeeting();
+    const [broken] = await rtk.send({ event: 'meeting.started', raw: '{"event": "meeting.started", ' });
+    expect((await rtk.deliver(broken!)).status).toBe(200);
+    const { meeting } = JSON.parse(started.body) as { meeting: unknown };
+    const [poison] = await rtk.send({ body: { event: 'meeting.participantJoined', meeting, participant: {} } });
+    expect((await rtk.deliver(poison!)).status).toBe(200);
+    const deliveries = await env.DB.prepare(
       'SELECT status, error_message FROM diagnostic_webhook_deliveries WHERE session_id = ?',
     )
-      .bind('sess-poison')
-      .first<any>();
-    expect(delivery.status).toBe('retry_exhausted');
-    expect(delivery.error_message).toMatch(/peer id/);
+      .bind(sessionId)
+      .all<{ status: string; error_message: string }>();
+    expect(deliveries.results).toEqual([
+      { status: 'retry_exhausted', error_message: expect.stringMatching(/peer id/) },
+    ]);
   });
 });
 
 describe('every §9.2 event', () => {
-  it('turns a whole session into the right rows', async () => {
-    const meeting = await insertMeeting(owner, { title: 'All events' });
-    const sid = 'sess-all';
-    const m = (ended = false) =>
-      meetingObject(meeting.rtkMeetingId, sid, {
-        startedAt: '2026-11-20T10:00:00.000Z',
-        ...(ended ? { endedAt: '2026-11-20T10:30:00.000Z' } : {}),
-      });
-    const person = {
-      peerId: 'p-1',
-      userDisplayName: 'Member',
-      customParticipantId: member.user.id,
-      joinedAt: '2026-11-20T10:01:00.000Z',
-    };
-    const guest = {
-      peerId: 'p-2',
-      userDisplayName: 'Guest',
-      customParticipantId: 'guest-x',
-      joinedAt: '2026-11-20T10:02:00.000Z',
-    };
-    fake.recordings.set('rec-all', {
-      id: 'rec-all',
-      status: 'UPLOADED',
-      download_url: 'https://files.rtk.test/r.mp4',
-      recording_duration: 1700,
-      file_size: 99,
-      video_config: { codec: 'VP8' },
+  it('turns a whole played session into the right rows', async () => {
+    const meeting = await rtk.meeting(owner, { title: 'All events' });
+    const { truth, deliveries } = await rtk.play(meeting, {
+      participantIds: [await rtk.participant(meeting, personOf(member))],
+      participants: 1,
+      minutes: 30,
+      record: true,
+      livestream: true,
+      seed: 5,
     });
-    const events = [
-      { event: 'meeting.started', meeting: m() },
-      { event: 'meeting.participantJoined', meeting: m(), participant: person },
-      { event: 'meeting.participantJoined', meeting: m(), participant: guest },
-      {
-        event: 'recording.statusUpdate',
-        meeting: m(),
-        recording: { id: 'rec-all', status: 'RECORDING', startedTime: '2026-11-20T10:03:00.000Z' },
-      },
-      {
-        event: 'livestreaming.statusUpdate',
-        streamId: 'ls-1',
-        status: 'LIVE',
-        playbackUrl: 'https://x.test/p.m3u8',
-        streamKey: 'SECRET-KEY',
-        ingestServer: 'rtmp://x',
-        meeting: { id: meeting.rtkMeetingId },
-      },
-      { event: 'meeting.participantLeft', meeting: m(), participant: { ...guest, leftAt: '2026-11-20T10:10:00.000Z' } },
-      {
-        event: 'livestreaming.statusUpdate',
-        streamId: 'ls-1',
-        status: 'OFFLINE',
-        meeting: { id: meeting.rtkMeetingId },
-      },
-      {
-        event: 'meeting.participantLeft',
-        meeting: m(),
-        participant: { ...person, leftAt: '2026-11-20T10:29:00.000Z' },
-      },
-      {
-        event: 'recording.statusUpdate',
-        meeting: m(),
-        recording: {
-          id: 'rec-all',
-          status: 'UPLOADED',
-          downloadUrl: 'https://files.rtk.test/r.mp4',
-          fileSize: '99',
-          recordingDuration: 1700,
-        },
-      },
-      { event: 'meeting.ended', meeting: m(true), reason: 'ALL_PARTICIPANTS_LEFT' },
-      {
-        event: 'meeting.transcript',
-        meeting: m(true),
-        transcriptDownloadUrl: fake.file(
-          'all/t.json',
-          JSON.stringify([
-            { name: 'Member', transcript: 'Hi', isPartialTranscript: false, timestamp: 1 },
-            { name: 'Member', transcript: 'H', isPartialTranscript: true, timestamp: 0 },
-          ]),
-        ),
-      },
-      {
-        event: 'meeting.summary',
-        meeting: m(true),
-        summaryDownloadUrl: fake.file('all/s.md', '## Summary\nAll good.', 'text/markdown'),
-      },
-      {
-        event: 'meeting.chatSynced',
-        sessionId: sid,
-        meetingId: meeting.rtkMeetingId,
-        chatDownloadUrl: fake.file(
-          'all/c.csv',
-          'id,userId,displayName,type,message,pinned,createdAt\nc1,u,Member,text,"Hello, world",true,2026-11-20T10:05:00Z\nc2,u,Member,file,report.pdf,false,2026-11-20T10:06:00Z\n',
-          'text/csv',
-        ),
-      },
-    ];
-    for (const payload of events) expect((await deliver(fake, payload)).status).toBe(200);
+    expect(new Set(deliveries.map((delivery) => delivery.event)).size).toBe(9);
+    for (const delivery of deliveries) expect((await rtk.deliver(delivery)).status).toBe(200);
 
-    const session = await env.DB.prepare('SELECT * FROM sessions WHERE rtk_session_id = ?').bind(sid).first<any>();
-    expect(session).toMatchObject({
-      status: 'ended',
-      started_at: '2026-11-20T10:00:00.000Z',
-      ended_at: '2026-11-20T10:30:00.000Z',
-      duration_seconds: 1800,
-      total_participants: 2,
-      peak_participant_count: 2,
-      participant_count: 0,
-      has_recording: 1,
-      has_transcript: 1,
-      has_summary: 1,
-      has_chat: 1,
-    });
-    const participants = (
-      await env.DB.prepare(
-        'SELECT rtk_participant_id, user_id, is_guest, duration_seconds FROM session_participants WHERE session_id = ? ORDER BY rtk_participant_id',
-      )
-        .bind(session.id)
-        .all()
-    ).results;
-    expect(participants).toEqual([
-      { rtk_participant_id: 'p-1', user_id: member.user.id, is_guest: 0, duration_seconds: 1680 },
-      { rtk_participant_id: 'p-2', user_id: null, is_guest: 1, duration_seconds: 480 },
-    ]);
-    const recording = await env.DB.prepare(
-      'SELECT status, codec, duration_seconds, file_size_bytes, session_id FROM recordings WHERE rtk_recording_id = ?',
+    const session = await env.DB.prepare('SELECT * FROM sessions WHERE rtk_session_id = ?')
+      .bind(truth.sessionId)
+      .first<{ id: string }>();
+    expect(session).toMatchObject(expectedSessionRow(truth));
+    const participants = await env.DB.prepare(
+      'SELECT rtk_participant_id, user_id, is_guest FROM session_participants WHERE session_id = ?',
     )
-      .bind('rec-all')
-      .first();
-    expect(recording).toEqual({
-      status: 'uploaded',
-      codec: 'VP8',
-      duration_seconds: 1700,
-      file_size_bytes: 99,
-      session_id: session.id,
-    });
-    expect(
-      await count("SELECT COUNT(*) AS n FROM recording_status_events WHERE status IN ('recording','uploaded')"),
-    ).toBeGreaterThanOrEqual(2);
-    const livestream = await env.DB.prepare(
-      'SELECT status, playback_url, started_at IS NOT NULL AS started, ended_at IS NOT NULL AS ended FROM livestreams WHERE rtk_livestream_id = ?',
-    )
-      .bind('ls-1')
-      .first();
-    expect(livestream).toEqual({ status: 'OFFLINE', playback_url: 'https://x.test/p.m3u8', started: 1, ended: 1 });
-    const transcript = await env.DB.prepare('SELECT transcript_json FROM transcripts WHERE session_id = ?')
-      .bind(session.id)
-      .first<any>();
-    expect(JSON.parse(transcript.transcript_json).map((entry: any) => entry.text)).toEqual(['Hi']);
-    expect(
-      await env.DB.prepare('SELECT summary_markdown FROM summaries WHERE session_id = ?').bind(session.id).first(),
-    ).toEqual({ summary_markdown: '## Summary\nAll good.' });
-    const chat = (
-      await env.DB.prepare(
-        'SELECT rtk_message_id, message_type, content, is_pinned FROM chat_messages WHERE session_id = ? ORDER BY sent_at',
-      )
-        .bind(session.id)
-        .all()
-    ).results;
-    expect(chat).toEqual([
-      { rtk_message_id: 'c1', message_type: 'text', content: 'Hello, world', is_pinned: 1 },
-      { rtk_message_id: 'c2', message_type: 'file', content: 'report.pdf', is_pinned: 0 },
-    ]);
+      .bind(session!.id)
+      .all();
+    const [person, guest] = truth.participants;
+    expect(participants.results).toEqual(
+      expect.arrayContaining([
+        { rtk_participant_id: person!.peerId, user_id: member.user.id, is_guest: 0 },
+        { rtk_participant_id: guest!.peerId, user_id: null, is_guest: 1 },
+      ]),
+    );
+    await expectRecording(truth.recording!.id, session!.id);
+    await expectLivestream(truth.livestream!, deliveries);
+    await expectCopies(truth.sessionId, session!.id);
     const meetingRow = await env.DB.prepare('SELECT status, actual_start, actual_end FROM meetings WHERE id = ?')
       .bind(meeting.id)
       .first();
-    expect(meetingRow).toEqual({
-      status: 'ended',
-      actual_start: '2026-11-20T10:00:00.000Z',
-      actual_end: '2026-11-20T10:30:00.000Z',
-    });
+    expect(meetingRow).toEqual({ status: 'ended', actual_start: truth.startedAt, actual_end: truth.endedAt });
     expect(await env.KV_MEETING_STATE.get(`active:${owner.org.id}:${meeting.id}`)).toBeNull();
-    // The stream key never leaves the raw event.
-    for (const table of ['livestreams', 'diagnostic_webhook_deliveries']) {
-      const dump = JSON.stringify((await env.DB.prepare(`SELECT * FROM ${table}`).all()).results);
-      expect(dump).not.toContain('SECRET-KEY');
-    }
-    // One mail for the member (the only participant with an account), none for the guest.
-    const mail = (
-      await env.DB.prepare('SELECT user_id, recipient_email, status FROM notifications WHERE dedupe_key LIKE ?')
-        .bind(`%${session.id}%`)
-        .all()
-    ).results;
-    expect(mail).toEqual([{ user_id: member.user.id, recipient_email: member.user.email, status: 'sent' }]);
-    expect(fake.mail.filter((sent) => sent.to === member.user.email).at(-1)?.text).toContain(
-      `/meetings/${meeting.id}/sessions/${session.id}`,
-    );
+    // One mail for the member (the only participant with an account), in the mail sink with the session's link.
+    const mail = await env.DB.prepare(
+      'SELECT user_id, recipient_email, status FROM notifications WHERE dedupe_key LIKE ?',
+    )
+      .bind(`%${session!.id}%`)
+      .all();
+    expect(mail.results).toEqual([{ user_id: member.user.id, recipient_email: member.user.email, status: 'sent' }]);
+    const inbox = await fetch(`${localCloudUrl}/__local/mail?to=${encodeURIComponent(member.user.email)}`);
+    const { messages } = await inbox.json<{ messages: { subject: string; text: string }[] }>();
+    expect(messages.filter((sent) => sent.text.includes(`/meetings/${meeting.id}/sessions/${session!.id}`))).toEqual([
+      expect.objectContaining({ subject: 'Meeting ended: All events' }),
+    ]);
   });
 
   it('keeps a live session in KV meeting-state and counts participants in real time', async () => {
-    const meeting = await insertMeeting(owner, { schedulingType: 'permanent' });
-    const m = meetingObject(meeting.rtkMeetingId, 'sess-live');
-    await deliver(fake, {
-      event: 'meeting.participantJoined',
-      meeting: m,
-      participant: { peerId: 'a', joinedAt: '2026-11-20T10:01:00Z' },
-    });
-    await deliver(fake, {
-      event: 'meeting.participantJoined',
-      meeting: m,
-      participant: { peerId: 'b', joinedAt: '2026-11-20T10:02:00Z' },
-    });
+    const { meeting, started, participantJoined } = await liveMeeting({ schedulingType: 'permanent' });
+    const second = await rtk.join(await rtk.participant(meeting, personOf(owner)));
+    for (const delivery of [started, participantJoined, ...second.deliveries])
+      expect((await rtk.deliver(delivery)).status).toBe(200);
     const state = JSON.parse((await env.KV_MEETING_STATE.get(`active:${owner.org.id}:${meeting.id}`))!);
     expect(state.participantCount).toBe(2);
+    expect((await rtk.rtk.sessions.get(second.sessionId)).live_participants).toBe(2);
     const room = await env.DB.prepare('SELECT status, room_state FROM meetings WHERE id = ?').bind(meeting.id).first();
     expect(room).toEqual({ status: 'active', room_state: 'active' });
   });
 
   it('does not fetch download URLs outside the allowlist', async () => {
-    const meeting = await insertMeeting(owner);
-    const fetchedBefore = fake.fetched.length;
-    for (const url of [
+    const { started, sessionId } = await liveMeeting();
+    const { meeting } = JSON.parse(started.body) as { meeting: unknown };
+    const cloud = new URL(localCloudUrl);
+    const trap = `${inject('captureServerUrl')}/allowlist-trap`;
+    const urls = [
+      `${trap}/t.json`,
       'https://evil.example/t.json',
-      'http://files.rtk.test/t.json',
-      'https://user:pw@files.rtk.test.evil.example/x',
+      `https://${cloud.host}/__downloads/x/transcript.json`,
+      `http://user:pw@${cloud.host}/__downloads/x/transcript.json`,
+      'https://realtime.cloudflare.com.evil.example/t.json',
       'file:///etc/passwd',
-    ]) {
-      await deliver(fake, {
-        event: 'meeting.transcript',
-        meeting: meetingObject(meeting.rtkMeetingId, 'sess-allow'),
-        transcriptDownloadUrl: url,
-      });
+    ];
+    for (const url of urls) {
+      const [delivery] = await rtk.send({ body: { event: 'meeting.transcript', meeting, transcriptDownloadUrl: url } });
+      expect((await rtk.deliver(delivery!)).status).toBe(200);
     }
-    expect(fake.fetched.slice(fetchedBefore).filter((url) => !url.endsWith('webhooks.json'))).toEqual([]);
     const failures = await count(
-      "SELECT COUNT(*) AS n FROM diagnostic_webhook_deliveries WHERE session_id = 'sess-allow' AND error_message LIKE '%allowlist%'",
+      "SELECT COUNT(*) AS n FROM diagnostic_webhook_deliveries WHERE session_id = ? AND error_message LIKE '%allowlist%'",
+      sessionId,
     );
-    expect(failures).toBe(4);
+    expect(failures).toBe(urls.length);
+    const trapped = await (await fetch(`${inject('captureServerUrl')}/__received?prefix=/allowlist-trap`)).json();
+    expect(trapped).toEqual([]);
   });
 });
 
+/** The recording with RTK's REST details (codec, size, duration), its history, and the session flag. */
+async function expectRecording(rtkRecordingId: string, sessionId: string) {
+  const atRtk = await rtk.rtk.recordings.get(rtkRecordingId);
+  const recording = await env.DB.prepare(
+    'SELECT id, status, codec, duration_seconds, file_size_bytes, session_id FROM recordings WHERE rtk_recording_id = ?',
+  )
+    .bind(rtkRecordingId)
+    .first<{ id: string }>();
+  expect(recording).toMatchObject({
+    status: 'uploaded',
+    codec: atRtk.video_config?.codec,
+    duration_seconds: atRtk.recording_duration,
+    file_size_bytes: atRtk.file_size,
+    session_id: sessionId,
+  });
+  const history = await env.DB.prepare(
+    'SELECT status FROM recording_status_events WHERE recording_id = ? ORDER BY status',
+  )
+    .bind(recording!.id)
+    .all<{ status: string }>();
+  expect(history.results.map((row) => row.status)).toEqual(['recording', 'uploaded', 'uploading']);
+}
+
+/** The livestream went live and offline, and its stream key never left the raw event. */
+async function expectLivestream(livestream: { id: string; playbackUrl: string }, deliveries: RtkDelivery[]) {
+  const row = await env.DB.prepare(
+    'SELECT status, playback_url, started_at IS NOT NULL AS started, ended_at IS NOT NULL AS ended FROM livestreams WHERE rtk_livestream_id = ?',
+  )
+    .bind(livestream.id)
+    .first();
+  expect(row).toEqual({ status: 'OFFLINE', playback_url: livestream.playbackUrl, started: 1, ended: 1 });
+  const streamKey = deliveries
+    .filter((delivery) => delivery.event === 'livestreaming.statusUpdate')
+    .map((delivery) => (JSON.parse(delivery.body) as { streamKey: string }).streamKey)[0]!;
+  expect(streamKey.length).toBeGreaterThan(10);
+  for (const table of ['livestreams', 'diagnostic_webhook_deliveries']) {
+    const dump = JSON.stringify((await env.DB.prepare(`SELECT * FROM ${table}`).all()).results);
+    expect(dump).not.toContain(streamKey);
+  }
+}
+
+/** Transcript (final lines, RTK's words), summary (byte for byte) and chat, as RTK's REST API serves them. */
+async function expectCopies(rtkSessionId: string, sessionId: string) {
+  const download = async (url: string) => (await fetch(url)).text();
+  const lines = JSON.parse(
+    await download((await rtk.rtk.sessions.transcript(rtkSessionId, { format: 'JSON' })).transcript_download_url),
+  ) as { transcript: string }[];
+  const transcript = await env.DB.prepare('SELECT transcript_json FROM transcripts WHERE session_id = ?')
+    .bind(sessionId)
+    .first<{ transcript_json: string }>();
+  expect((JSON.parse(transcript!.transcript_json) as { text: string }[]).map((entry) => entry.text).sort()).toEqual(
+    lines.map((line) => line.transcript).sort(),
+  );
+  const summary = await env.DB.prepare('SELECT summary_markdown FROM summaries WHERE session_id = ?')
+    .bind(sessionId)
+    .first<{ summary_markdown: string }>();
+  expect(summary!.summary_markdown).toBe(
+    await download((await rtk.rtk.sessions.summary(rtkSessionId)).summaryDownloadUrl),
+  );
+  const csv = await download((await rtk.rtk.sessions.chat(rtkSessionId)).chat_download_url);
+  const chat = await env.DB.prepare('SELECT rtk_message_id, content FROM chat_messages WHERE session_id = ?')
+    .bind(sessionId)
+    .all<{ rtk_message_id: string; content: string }>();
+  expect(chat.results.length).toBe(csv.trim().split('\n').length - 1);
+  for (const message of chat.results) expect(csv).toContain(`${message.rtk_message_id},`);
+}
+
 describe('retries', () => {
+  /** A played session's meeting.summary, as RTK delivered it. */
+  async function summaryDelivery() {
+    const meeting = await rtk.meeting(owner);
+    const played = await rtk.play(meeting, { participants: 1, minutes: 5 });
+    const delivery = played.deliveries.find((candidate) => candidate.event === 'meeting.summary')!;
+    return { delivery, rtkSessionId: played.truth.sessionId };
+  }
+
+  const stateOf = (rtkSessionId: string) =>
+    env.DB.prepare('SELECT status, attempt FROM diagnostic_webhook_deliveries WHERE session_id = ?')
+      .bind(rtkSessionId)
+      .first();
+
   it('retries a failed event by cron with backoff and reaches processed', async () => {
-    const meeting = await insertMeeting(owner);
-    fake.faults.set('/retry/summary.md', 2);
-    const url = fake.file('retry/summary.md', 'Done.', 'text/markdown');
-    await deliver(fake, {
-      event: 'meeting.summary',
-      meeting: meetingObject(meeting.rtkMeetingId, 'sess-retry'),
-      summaryDownloadUrl: url,
-    });
-    const state = () =>
-      env.DB.prepare('SELECT status, attempt FROM diagnostic_webhook_deliveries WHERE session_id = ?')
-        .bind('sess-retry')
-        .first();
-    expect(await state()).toEqual({ status: 'failed', attempt: 1 });
+    const { delivery, rtkSessionId } = await summaryDelivery();
+    await rtk.setFaults([{ target: 'download', path: downloadPath('summary', rtkSessionId), errorRate: 1, times: 2 }]);
+    expect((await rtk.deliver(delivery)).status).toBe(200);
+    expect(await stateOf(rtkSessionId)).toEqual({ status: 'failed', attempt: 1 });
     // Not due yet: the backoff holds it back.
-    expect((await retryPendingEvents(fake.env(), { now: Date.now() + 10_000 })).attempted).toBe(0);
-    await retryPendingEvents(fake.env(), { now: Date.now() + 2 * 60_000 });
-    expect(await state()).toEqual({ status: 'failed', attempt: 2 });
-    await retryPendingEvents(fake.env(), { now: Date.now() + 20 * 60_000 });
-    expect(await state()).toEqual({ status: 'processed', attempt: 3 });
+    expect((await retryPendingEvents(rtk.env, { now: Date.now() + 10_000 })).attempted).toBe(0);
+    await retryPendingEvents(rtk.env, { now: Date.now() + 2 * 60_000 });
+    expect(await stateOf(rtkSessionId)).toEqual({ status: 'failed', attempt: 2 });
+    await retryPendingEvents(rtk.env, { now: Date.now() + 20 * 60_000 });
+    expect(await stateOf(rtkSessionId)).toEqual({ status: 'processed', attempt: 3 });
+    await rtk.clearFaults();
     expect(
       await count(
         'SELECT COUNT(*) AS n FROM summaries s JOIN sessions x ON x.id = s.session_id WHERE x.rtk_session_id = ?',
-        'sess-retry',
+        rtkSessionId,
       ),
     ).toBe(1);
   });
 
   it('gives up after 3 attempts with retry_exhausted, visible in diagnostics', async () => {
-    const meeting = await insertMeeting(owner);
-    await deliver(fake, {
-      event: 'meeting.summary',
-      meeting: meetingObject(meeting.rtkMeetingId, 'sess-dead'),
-      summaryDownloadUrl: 'https://files.rtk.test/never-there.md',
-    });
-    for (const minutes of [2, 20, 60, 120])
-      await retryPendingEvents(fake.env(), { now: Date.now() + minutes * 60_000 });
-    const delivery = await env.DB.prepare(
-      'SELECT status, attempt FROM diagnostic_webhook_deliveries WHERE session_id = ?',
-    )
-      .bind('sess-dead')
-      .first();
-    expect(delivery).toEqual({ status: 'retry_exhausted', attempt: 3 });
+    const { delivery, rtkSessionId } = await summaryDelivery();
+    await rtk.setFaults([{ target: 'download', path: downloadPath('summary', rtkSessionId), errorRate: 1 }]);
+    await rtk.deliver(delivery);
+    for (const minutes of [2, 20, 60, 120]) await retryPendingEvents(rtk.env, { now: Date.now() + minutes * 60_000 });
+    await rtk.clearFaults();
+    expect(await stateOf(rtkSessionId)).toEqual({ status: 'retry_exhausted', attempt: 3 });
     const event = await env.DB.prepare(
       'SELECT processed, attempts, next_attempt_at FROM webhook_events WHERE rtk_session_id = ?',
     )
-      .bind('sess-dead')
+      .bind(rtkSessionId)
       .first();
     expect(event).toEqual({ processed: 0, attempts: 3, next_attempt_at: null });
-    const list = await (await import('../../test/helpers')).call(
-      'GET',
-      '/api/diagnostics/webhooks?status=retry_exhausted',
-      { token: owner.token },
-    );
-    if (list.status !== 404) expect(JSON.stringify(await list.json())).toContain('retry_exhausted');
+    const list = await call('GET', '/api/diagnostics/webhooks?status=retry_exhausted', { token: owner.token });
+    expect(JSON.stringify(await list.json())).toContain(rtkSessionId);
   });
 });
