@@ -6,6 +6,7 @@ import type { DownloadEvent, ChatSyncedEvent, RecordingEvent, LivestreamEvent } 
 import type { MeetingTarget, SessionRow } from '../sessions/queries';
 import { download, DownloadError } from './downloads';
 import { parseChat, parseTranscript } from './formats';
+import { parseCustomParticipantId } from '../webhooks/identity';
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 /** D1 rows stay well under the 2 MB row limit; longer transcripts live only in R2. */
@@ -194,6 +195,16 @@ export async function copySummary(env: Env, session: SessionRow, event: Download
   ]);
 }
 
+/**
+ * A chat export names people as RTK knows them: by the customParticipantId the join flow gave them (`user:<id>`),
+ * or by RTK's own ids. Only a user of the session's org is kept as the sender or recipient; anyone else is NULL.
+ */
+const ORG_USER = '(SELECT u.id FROM users u WHERE u.id = ? AND u.org_id = ?)';
+const userCandidate = (rtkName: string | null) => {
+  const identity = parseCustomParticipantId(rtkName);
+  return identity.userId ?? identity.raw ?? null;
+};
+
 /** Copies every chat message into D1 (they outlive RTK's retention) and the raw export into R2. */
 export async function copyChat(env: Env, session: SessionRow, event: ChatSyncedEvent, receivedAt: string) {
   const { text, contentType } = await download(env, requireUrl(event.downloadUrl, 'chat'));
@@ -207,7 +218,7 @@ export async function copyChat(env: Env, session: SessionRow, event: ChatSyncedE
       .prepare(
         `INSERT INTO chat_messages (id, org_id, session_id, meeting_id, rtk_message_id, sender_user_id, sender_name,
            message_type, content, file_name, file_url, is_pinned, is_private, recipient_user_id, sent_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         VALUES (?, ?, ?, ?, ?, ${ORG_USER}, ?, ?, ?, ?, ?, ?, ?, ${ORG_USER}, ?)
          ON CONFLICT (session_id, rtk_message_id) DO UPDATE SET content = excluded.content,
            is_pinned = excluded.is_pinned, file_url = excluded.file_url
          WHERE chat_messages.org_id = excluded.org_id`,
@@ -218,7 +229,8 @@ export async function copyChat(env: Env, session: SessionRow, event: ChatSyncedE
         session.id,
         session.meeting_id,
         message.rtkMessageId,
-        message.senderUserId,
+        userCandidate(message.senderUserId),
+        session.org_id,
         message.senderName,
         message.messageType,
         message.content,
@@ -226,7 +238,8 @@ export async function copyChat(env: Env, session: SessionRow, event: ChatSyncedE
         message.fileUrl,
         message.isPinned ? 1 : 0,
         message.isPrivate ? 1 : 0,
-        message.recipientUserId,
+        userCandidate(message.recipientUserId),
+        session.org_id,
         message.sentAt,
       ),
   );
