@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, call, createOrg, expectError, json, type Session } from '../../test/helpers';
-import { insertMeeting } from '../webhooks/fake-rtk.testkit';
+import { type LocalRtk, localRtk } from '../webhooks/local-rtk.testkit';
 
+let rtk: LocalRtk;
 let owner: Session;
 let host: Session;
 let otherHost: Session;
@@ -10,12 +11,13 @@ let meeting: { id: string };
 let second: { id: string };
 
 beforeAll(async () => {
+  rtk = await localRtk('agents');
   owner = await createOrg('agents');
   host = await addMember(owner, 'host');
   otherHost = await addMember(owner, 'host', 'otherhost');
   outsider = await createOrg('agentsother');
-  meeting = await insertMeeting(owner, { createdBy: host.user.id });
-  second = await insertMeeting(owner, { createdBy: host.user.id });
+  meeting = await rtk.meeting(owner, { createdBy: host.user.id });
+  second = await rtk.meeting(owner, { createdBy: host.user.id });
 });
 
 describe('Realtime Agents groundwork', () => {

@@ -1,12 +1,12 @@
 import { env } from 'cloudflare:test';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../../shared/src/ids';
 import { addMember, call, createOrg, expectError, json, type Session } from '../../test/helpers';
-import { deliver, FakeRtk, insertMeeting, meetingObject } from '../webhooks/fake-rtk.testkit';
+import { type LocalRtk, localRtk } from '../webhooks/local-rtk.testkit';
 import { DAY_MS, dayOf, periodOf, splitRuns } from './dates';
 import { rollupPending } from './queries';
 
-let fake: FakeRtk;
+let rtk: LocalRtk;
 let owner: Session;
 let hostA: Session;
 let hostB: Session;
@@ -87,15 +87,15 @@ function expectEqualToDirect(overview: any, direct: any) {
 }
 
 beforeAll(async () => {
-  fake = await FakeRtk.start();
+  rtk = await localRtk('analytics');
   owner = await createOrg('stats');
   hostA = await addMember(owner, 'host', 'hosta');
   hostB = await addMember(owner, 'host', 'hostb');
   other = await createOrg('statsother');
-  const a1 = await insertMeeting(owner, { createdBy: hostA.user.id, meetingType: 'video' });
-  const a2 = await insertMeeting(owner, { createdBy: hostA.user.id, meetingType: 'webinar' });
-  const b1 = await insertMeeting(owner, { createdBy: hostB.user.id, meetingType: 'audio' });
-  const o1 = await insertMeeting(other, { meetingType: 'video' });
+  const a1 = await rtk.meeting(owner, { createdBy: hostA.user.id, meetingType: 'video' });
+  const a2 = await rtk.meeting(owner, { createdBy: hostA.user.id, meetingType: 'webinar' });
+  const b1 = await rtk.meeting(owner, { createdBy: hostB.user.id, meetingType: 'audio' });
+  const o1 = await rtk.meeting(other, { meetingType: 'video' });
   let n = 0;
   for (let back = 25; back >= 0; back--) {
     for (const [index, meeting] of [a1, a2, b1].entries()) {
@@ -104,7 +104,6 @@ beforeAll(async () => {
     await seedSession(other.org.id, o1.id, daysAgo(back), n++);
   }
 });
-afterAll(() => vi.restoreAllMocks());
 
 describe('analytics totals', () => {
   it('equal a direct count, live and from the rollups', async () => {
@@ -147,26 +146,25 @@ describe('analytics totals', () => {
     );
   });
 
-  it('recomputes a rolled-up day live when a late webhook changes it, then rolls it up again', async () => {
-    const meeting = await insertMeeting(owner, { createdBy: hostA.user.id });
-    const day = daysAgo(3);
+  it('recomputes a rolled-up day live when a late session arrives, then rolls it up again', async () => {
+    const meeting = await rtk.meeting(owner, { createdBy: hostA.user.id });
+    const day = daysAgo(1);
     await rollupPending(env.DB);
+    const marker = () =>
+      env.DB.prepare('SELECT 1 AS x FROM analytics_rollups WHERE org_id = ? AND date = ?')
+        .bind(owner.org.id, day)
+        .first();
+    expect(await marker()).not.toBeNull();
     const before = await overviewOf(owner);
-    const response = await deliver(fake, {
-      event: 'meeting.ended',
-      meeting: meetingObject(meeting.rtkMeetingId, 'sess-late', {
-        startedAt: `${day}T12:00:00.000Z`,
-        endedAt: `${day}T12:30:00.000Z`,
-      }),
-    });
-    expect(response.status).toBe(200);
-    const marker = await env.DB.prepare('SELECT 1 AS x FROM analytics_rollups WHERE org_id = ? AND date = ?')
-      .bind(owner.org.id, day)
-      .first();
-    expect(marker).toBeNull();
+    // A whole day's session: it started yesterday, a day already rolled up, and its webhooks arrive only now.
+    const { truth, deliveries } = await rtk.play(meeting, { participants: 2, minutes: 24 * 60, transcript: false });
+    expect(truth.startedAt.slice(0, 10)).toBe(day);
+    for (const delivery of deliveries) expect((await rtk.deliver(delivery)).status).toBe(200);
+    expect(await marker()).toBeNull();
     const after = await overviewOf(owner);
     expect(after.totals.sessions).toBe(before.totals.sessions + 1);
-    expect(after.totals.durationSeconds).toBe(before.totals.durationSeconds + 1800);
+    expect(after.totals.participants).toBe(before.totals.participants + 2);
+    expect(after.totals.durationSeconds).toBe(before.totals.durationSeconds + 24 * 3600);
     expectEqualToDirect(after, await directCount(owner.org.id, { from, to: today }));
     expect(await rollupPending(env.DB)).toContain(day);
     expect((await overviewOf(owner)).totals).toEqual(after.totals);

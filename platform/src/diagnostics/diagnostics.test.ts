@@ -1,33 +1,40 @@
 import { createExecutionContext, createScheduledController, env } from 'cloudflare:test';
 import worker from '../index';
 import type { Env } from '../env';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { sha256Hex } from '../../../shared/src/encoding';
 import { addMember, call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
-import { deliver, FakeRtk, insertMeeting, meetingObject } from '../webhooks/fake-rtk.testkit';
-import { buildScenario } from '../webhooks/scenario.testkit';
+import { downloadPath, type LocalRtk, localRtk, personOf } from '../webhooks/local-rtk.testkit';
+import { channelRequests } from '../webhooks/rtk-deliveries.testkit';
 import { EVERY_FIVE_MINUTES, NIGHTLY, runScheduled } from './crons';
 import { cleanupDiagnostics } from './retention';
 
-let fake: FakeRtk;
+let rtk: LocalRtk;
 let owner: Session;
 let admin: Session;
 let other: Session;
 const CANARY_NAME = 'Zelda Canary-Q9';
 const CANARY_TITLE = 'Secret Merger Talk K7';
+/** The vendor's telemetry endpoint: a channel of the capture server. */
+const TELEMETRY = 'diagnostics-phone-home';
+/** What the vendor received, oldest first. */
+const telemetry = async () =>
+  (await channelRequests(TELEMETRY)).map((post) => ({
+    path: post.path,
+    body: JSON.parse(post.body) as Record<string, unknown>,
+  }));
 
 beforeAll(async () => {
-  fake = await FakeRtk.start();
+  rtk = await localRtk('diagnostics', { PHONE_HOME_URL: `${inject('captureServerUrl')}/channels/${TELEMETRY}` });
   owner = await createOrg('diag');
   admin = await addMember(owner, 'admin');
   other = await createOrg('diagother');
   await call('PATCH', `/api/users/${admin.user.id}`, { token: admin.token, body: { name: CANARY_NAME } });
 });
-afterAll(() => vi.restoreAllMocks());
 
 describe('health', () => {
   it('probes D1, KV, R2 and the RTK API, stores the snapshot and shows the history', async () => {
-    const first = await json(await call('GET', '/api/diagnostics/health', { token: admin.token, env: fake.env() }));
+    const first = await json(await call('GET', '/api/diagnostics/health', { token: admin.token, env: rtk.env }));
     expect(first.status).toBe('healthy');
     for (const probe of ['d1', 'kv', 'r2', 'rtk']) expect(first.checks[probe]).toMatchObject({ ok: true });
     expect(first.checks.rtk.latencyMs).toEqual(expect.any(Number));
@@ -35,8 +42,9 @@ describe('health', () => {
       .bind(first.id)
       .first();
     expect(stored).toEqual({ status: 'healthy', check_type: 'manual' });
-    fake.faults.set('/realtime/kit/app/meetings', 1);
-    const failing = await json(await call('GET', '/api/diagnostics/health', { token: owner.token, env: fake.env() }));
+    await rtk.setFaults([{ method: 'GET', path: rtk.api('/meetings'), status: 503, errorRate: 1 }]);
+    const failing = await json(await call('GET', '/api/diagnostics/health', { token: owner.token, env: rtk.env }));
+    await rtk.clearFaults();
     expect(failing.status).toBe('unhealthy');
     expect(failing.checks.rtk).toMatchObject({ ok: false });
     expect(failing.history.map((row: any) => row.id)).toEqual(expect.arrayContaining([first.id, failing.id]));
@@ -50,13 +58,15 @@ describe('health', () => {
 
 describe('webhook deliveries and active meetings', () => {
   it('lists deliveries with filters and 24-hour figures; another org’s delivery is 404', async () => {
-    const meeting = await insertMeeting(owner);
-    await deliver(fake, { event: 'meeting.started', meeting: meetingObject(meeting.rtkMeetingId, 'sess-d1') });
-    await deliver(fake, {
-      event: 'meeting.summary',
-      meeting: meetingObject(meeting.rtkMeetingId, 'sess-d1'),
-      summaryDownloadUrl: 'https://files.rtk.test/missing.md',
-    });
+    const meeting = await rtk.meeting(owner);
+    const { truth, deliveries } = await rtk.play(meeting, { participants: 1, minutes: 5 });
+    const [started, summary] = ['meeting.started', 'meeting.summary'].map(
+      (event) => deliveries.find((delivery) => delivery.event === event)!,
+    );
+    // RTK's storage fails when the summary is fetched, and nothing else of the session has arrived yet.
+    await rtk.setFaults([{ target: 'download', path: downloadPath('summary', truth.sessionId), errorRate: 1 }]);
+    for (const delivery of [started!, summary!]) expect((await rtk.deliver(delivery)).status).toBe(200);
+    await rtk.clearFaults();
     const list = await json(await call('GET', '/api/diagnostics/webhooks?limit=1', { token: admin.token }));
     expect(list.items).toHaveLength(1);
     expect(list.nextCursor).toEqual(expect.any(String));
@@ -121,28 +131,25 @@ describe('settings', () => {
 
 describe('phone-home', () => {
   it('sends only aggregates with a hashed org id: no names, emails, titles, ids or IPs leave', async () => {
-    const meeting = await insertMeeting(owner, { title: CANARY_TITLE });
-    const scenario = buildScenario(fake, {
-      rtkMeetingId: meeting.rtkMeetingId,
-      users: [owner.user, admin.user],
-      guests: 1,
-      seed: 3,
-    });
-    for (const event of scenario.events.slice(0, 4)) await deliver(fake, event.payload); // a live session
-    fake.telemetry.length = 0;
+    const meeting = await rtk.meeting(owner, { title: CANARY_TITLE });
+    // A live session: the owner and the admin (named Zelda Canary-Q9) are in the meeting.
+    const joined = [];
+    for (const person of [owner, admin]) joined.push(await rtk.join(await rtk.participant(meeting, personOf(person))));
+    for (const { deliveries } of joined) for (const delivery of deliveries) await rtk.deliver(delivery);
+    const before = (await telemetry()).length;
     const response = await call('POST', '/api/diagnostics/phone-home', {
       token: owner.token,
       body: {},
-      env: fake.env(),
+      env: rtk.env,
       ip: '203.0.113.77',
     });
     expect(response.status).toBe(200);
     const result = await json(response);
-    expect(fake.telemetry).toHaveLength(1);
-    const sent = fake.telemetry[0]!;
-    expect(sent.path).toBe('/vendor/api/telemetry/health');
-    expect(sent.body).toEqual(result.sent);
-    expect(Object.keys(sent.body).sort()).toEqual(
+    const posts = (await telemetry()).slice(before);
+    expect(posts.map((post) => post.path)).toEqual([`/channels/${TELEMETRY}/api/telemetry/health`]);
+    const { body } = posts[0]!;
+    expect(body).toEqual(result.sent);
+    expect(Object.keys(body).sort()).toEqual(
       [
         'activeMeetings',
         'activeParticipants',
@@ -157,15 +164,15 @@ describe('phone-home', () => {
         'workerVersion',
       ].sort(),
     );
-    expect(sent.body.orgId).toBe(await sha256Hex(owner.org.id));
+    expect(body.orgId).toBe(await sha256Hex(owner.org.id));
     const live = await env.DB.prepare(
       "SELECT COUNT(DISTINCT meeting_id) AS meetings, SUM(participant_count) AS people FROM sessions WHERE org_id = ? AND status = 'active'",
     )
       .bind(owner.org.id)
-      .first<any>();
-    expect(sent.body).toMatchObject({ activeMeetings: live.meetings, activeParticipants: live.people });
-    expect(live.meetings).toBe(2);
-    const text = JSON.stringify(sent.body);
+      .first<{ meetings: number; people: number }>();
+    expect(live).toEqual({ meetings: 2, people: 2 });
+    expect(body).toMatchObject({ activeMeetings: live!.meetings, activeParticipants: live!.people });
+    const text = JSON.stringify(body);
     for (const secret of [
       owner.org.id,
       owner.org.slug,
@@ -177,9 +184,8 @@ describe('phone-home', () => {
       CANARY_TITLE,
       meeting.id,
       meeting.rtkMeetingId,
-      scenario.rtkSessionId,
+      joined[0]!.sessionId,
       '203.0.113.77',
-      'Guest 0',
       '@',
     ]) {
       expect(text, secret).not.toContain(secret);
@@ -188,34 +194,30 @@ describe('phone-home', () => {
       "SELECT details FROM diagnostic_health_snapshots WHERE org_id = ? AND check_type = 'phone_home' ORDER BY created_at DESC LIMIT 1",
     )
       .bind(owner.org.id)
-      .first<any>();
-    expect(JSON.parse(logged.details)).toMatchObject({ delivered: true, sent: sent.body });
+      .first<{ details: string }>();
+    expect(JSON.parse(logged!.details)).toMatchObject({ delivered: true, sent: body });
   });
 
   it('stops all outbound telemetry once the org switches it off (manual and scheduled)', async () => {
     await call('PATCH', '/api/diagnostics/settings', { token: owner.token, body: { phoneHomeEnabled: false } });
-    fake.telemetry.length = 0;
+    const mine = await sha256Hex(owner.org.id);
+    const ours = async () => (await telemetry()).filter((post) => post.body.orgId === mine);
+    const before = (await ours()).length;
     await expectError(
-      await call('POST', '/api/diagnostics/phone-home', { token: owner.token, body: {}, env: fake.env() }),
+      await call('POST', '/api/diagnostics/phone-home', { token: owner.token, body: {}, env: rtk.env }),
       409,
       'phone_home_disabled',
     );
     const dry = await json(
-      await call('POST', '/api/diagnostics/phone-home', {
-        token: owner.token,
-        body: { dryRun: true },
-        env: fake.env(),
-      }),
+      await call('POST', '/api/diagnostics/phone-home', { token: owner.token, body: { dryRun: true }, env: rtk.env }),
     );
     expect(dry.delivered).toBe(false);
-    await runScheduled(EVERY_FIVE_MINUTES, fake.env());
-    const mine = await sha256Hex(owner.org.id);
-    expect(fake.telemetry.filter((post) => post.body.orgId === mine)).toEqual([]);
-    // Orgs that keep it on are still reported by the scheduled check.
-    expect(fake.telemetry.some((post) => post.body.orgId === mine)).toBe(false);
+    await runScheduled(EVERY_FIVE_MINUTES, rtk.env);
+    expect(await ours()).toHaveLength(before);
+    // Switched back on, the scheduled check reports the org again.
     await call('PATCH', '/api/diagnostics/settings', { token: owner.token, body: { phoneHomeEnabled: true } });
-    await runScheduled(EVERY_FIVE_MINUTES, fake.env());
-    expect(fake.telemetry.filter((post) => post.body.orgId === mine)).toHaveLength(1);
+    await runScheduled(EVERY_FIVE_MINUTES, rtk.env);
+    expect(await ours()).toHaveLength(before + 1);
     const scheduled = await env.DB.prepare(
       "SELECT COUNT(*) AS n FROM diagnostic_health_snapshots WHERE org_id = ? AND check_type = 'scheduled'",
     )

@@ -1,131 +1,135 @@
 import { env } from 'cloudflare:test';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { addMember, createOrg, type Session } from '../../test/helpers';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addMember, createOrg, localCloudUrl, type Session } from '../../test/helpers';
 import { pollActiveSessions, reconcileStaleSessions } from '../analytics/polling';
-import { deliver, FakeRtk, insertMeeting, meetingObject } from '../webhooks/fake-rtk.testkit';
+import { type LocalRtk, localRtk, personOf, type RtkDelivery } from '../webhooks/local-rtk.testkit';
 import { sendQueuedNotifications } from './service';
 
-let fake: FakeRtk;
+let rtk: LocalRtk;
 let owner: Session;
 let member: Session;
 
 beforeAll(async () => {
-  fake = await FakeRtk.start();
+  rtk = await localRtk('notifications');
   owner = await createOrg('notify');
   member = await addMember(owner, 'member');
 });
-afterAll(() => vi.restoreAllMocks());
 
-const mailRows = (sessionRtkId: string) =>
+const mailRows = (rtkSessionId: string) =>
   env.DB.prepare(
-    `SELECT n.user_id, n.status, n.attempts, n.subject FROM notifications n JOIN sessions s ON n.dedupe_key LIKE 'meeting-ended:' || s.id || ':%'
+    `SELECT n.user_id, n.status, n.subject FROM notifications n JOIN sessions s ON n.dedupe_key LIKE 'meeting-ended:' || s.id || ':%'
       WHERE s.rtk_session_id = ? ORDER BY n.user_id`,
   )
-    .bind(sessionRtkId)
-    .all<any>();
+    .bind(rtkSessionId)
+    .all<{ user_id: string; status: string; subject: string }>();
+
+/** The mail the local cloud's mail sink received for someone about one session. */
+async function inbox(person: Session, rtkSessionId: string) {
+  const sessionId = (await env.DB.prepare('SELECT id FROM sessions WHERE rtk_session_id = ?')
+    .bind(rtkSessionId)
+    .first<{ id: string }>())!.id;
+  const response = await fetch(`${localCloudUrl}/__local/mail?to=${encodeURIComponent(person.user.email)}`);
+  const { messages } = await response.json<{ messages: { subject: string; text: string }[] }>();
+  return messages.filter((mail) => mail.text.includes(`/sessions/${sessionId}`));
+}
 
 describe('post-meeting mail', () => {
   it('queues exactly one mail per participant with an account, even when participants arrive after the end', async () => {
-    const meeting = await insertMeeting(owner, { title: 'Retro' });
-    const m = (ended = false) =>
-      meetingObject(meeting.rtkMeetingId, 'sess-mail', ended ? { endedAt: '2026-11-20T10:40:00.000Z' } : {});
-    const noMail = fake.env({ MAIL_API_URL: '' });
-    await deliver(fake, { event: 'meeting.ended', meeting: m(true) }, { env: noMail });
-    for (const [peer, who] of [
-      ['a', owner.user.id],
-      ['b', member.user.id],
-      ['c', 'guest-1'],
-      ['d', member.user.id],
-    ]) {
-      await deliver(
-        fake,
-        {
-          event: 'meeting.participantJoined',
-          meeting: m(),
-          participant: { peerId: peer, customParticipantId: who, joinedAt: '2026-11-20T10:01:00.000Z' },
-        },
-        { env: noMail },
-      );
-    }
-    await deliver(fake, { event: 'meeting.ended', meeting: m(true), reason: 'HOST_ENDED_MEETING' }, { env: noMail });
-    const queued = (await mailRows('sess-mail')).results;
+    const meeting = await rtk.meeting(owner, { title: 'Retro' });
+    const [ownerId, memberId] = [
+      await rtk.participant(meeting, personOf(owner)),
+      await rtk.participant(meeting, personOf(member)),
+    ];
+    // The member joins from two devices; one guest comes too.
+    const { truth, deliveries } = await rtk.play(meeting, {
+      participantIds: [ownerId, memberId, memberId],
+      participants: 1,
+      minutes: 40,
+      transcript: false,
+      seed: 3,
+    });
+    const ended = deliveries.filter((delivery) => delivery.event === 'meeting.ended');
+    const noMail = { ...rtk.env, MAIL_API_URL: '' };
+    const deliverAll = async (list: RtkDelivery[]) => {
+      for (const delivery of list) expect((await rtk.deliver(delivery, { env: noMail })).status).toBe(200);
+    };
+    // meeting.ended first, then everything else (its second copy under a new uuid is still the same event).
+    await deliverAll(ended);
+    await deliverAll(deliveries.filter((delivery) => delivery.event !== 'meeting.ended'));
+    await rtk.deliver(ended[0]!, { env: noMail, uuid: crypto.randomUUID() });
+    const queued = (await mailRows(truth.sessionId)).results;
     expect(queued.map((row) => [row.user_id, row.status])).toEqual(
       [
         [owner.user.id, 'queued'],
         [member.user.id, 'queued'],
       ].sort(),
     );
-    expect(queued[0].subject).toBe('Meeting ended: Retro');
+    expect(queued[0]!.subject).toBe('Meeting ended: Retro');
 
-    // The mail API fails once: the row stays queued and goes out on the next run.
-    const before = fake.mail.length;
-    fake.faults.set('/mail', 1);
-    expect(await sendQueuedNotifications(fake.env())).toEqual({ sent: 1, failed: 1 });
-    expect(await sendQueuedNotifications(fake.env())).toEqual({ sent: 1, failed: 0 });
-    expect(await sendQueuedNotifications(fake.env())).toEqual({ sent: 0, failed: 0 });
-    const sent = fake.mail.slice(before);
-    expect(sent.map((mail) => mail.to).sort()).toEqual([owner.user.email, member.user.email].sort());
-    expect(sent[0]!.text).toMatch(/Duration: 40 min/);
-    expect((await mailRows('sess-mail')).results.every((row) => row.status === 'sent')).toBe(true);
+    // The mail API fails once for the member: that mail stays queued and goes out on the next run.
+    await rtk.setFaults([{ target: 'mail', path: member.user.email, status: 503, failNth: [1] }]);
+    expect(await sendQueuedNotifications(rtk.env)).toEqual({ sent: 1, failed: 1 });
+    expect(await sendQueuedNotifications(rtk.env)).toEqual({ sent: 1, failed: 0 });
+    expect(await sendQueuedNotifications(rtk.env)).toEqual({ sent: 0, failed: 0 });
+    await rtk.clearFaults();
+    for (const person of [owner, member]) {
+      const mail = await inbox(person, truth.sessionId);
+      expect(mail).toHaveLength(1);
+      expect(mail[0]!.text).toMatch(/Duration: 40 min/);
+    }
+    expect((await mailRows(truth.sessionId)).results.every((row) => row.status === 'sent')).toBe(true);
   });
 });
 
 describe('session polling (§9.3)', () => {
   it('stores RTK’s live participant count as a snapshot and raises the peak', async () => {
-    const meeting = await insertMeeting(owner);
-    await deliver(fake, { event: 'meeting.started', meeting: meetingObject(meeting.rtkMeetingId, 'sess-poll') });
-    fake.liveSessions = [
-      {
-        id: 'sess-poll',
-        associated_id: meeting.rtkMeetingId,
-        live_participants: 7,
-        started_at: '2026-11-20T10:00:00Z',
-      },
-      { id: 'sess-unknown', associated_id: 'nobody', live_participants: 3 },
-    ];
-    expect(await pollActiveSessions(fake.env())).toEqual({ polled: 2, snapshots: 1, reconciled: 0 });
+    const meeting = await rtk.meeting(owner);
+    const people = [];
+    for (const person of [owner, member, owner])
+      people.push(await rtk.join(await rtk.participant(meeting, personOf(person))));
+    // Only meeting.started has reached us: the joins are still on their way.
+    await rtk.deliver(people[0]!.deliveries.find((delivery) => delivery.event === 'meeting.started')!);
+    // A live session of a meeting we do not know is skipped.
+    const stranger = await rtk.rtk.meetings.create({ title: 'Not ours' });
+    const strangerPeer = await rtk.join(await rtk.participant({ id: '', rtkMeetingId: stranger.id }, personOf(member)));
+    expect(await pollActiveSessions(rtk.env)).toEqual({ polled: 2, snapshots: 1, reconciled: 0 });
     const session = await env.DB.prepare('SELECT id, peak_participant_count FROM sessions WHERE rtk_session_id = ?')
-      .bind('sess-poll')
-      .first<any>();
-    expect(session.peak_participant_count).toBe(7);
+      .bind(people[0]!.sessionId)
+      .first<{ id: string; peak_participant_count: number }>();
+    expect(session!.peak_participant_count).toBe(3);
     const snapshots = await env.DB.prepare('SELECT participant_count FROM session_snapshots WHERE session_id = ?')
-      .bind(session.id)
+      .bind(session!.id)
       .all();
-    expect(snapshots.results).toEqual([{ participant_count: 7 }]);
-    fake.liveSessions = [];
+    expect(snapshots.results).toEqual([{ participant_count: 3 }]);
+    // Everyone leaves; RTK's webhooks for that reach us, so the session ends here too.
+    for (const { peerId } of [...people, strangerPeer])
+      for (const delivery of await rtk.leave(peerId)) await rtk.deliver(delivery);
   });
 
   it('closes a session whose meeting.ended never arrived, once RTK says it ended', async () => {
-    const meeting = await insertMeeting(owner);
-    await deliver(fake, {
-      event: 'meeting.participantJoined',
-      meeting: meetingObject(meeting.rtkMeetingId, 'sess-lost'),
-      participant: { peerId: 'x', customParticipantId: member.user.id, joinedAt: '2026-11-20T10:01:00.000Z' },
-    });
+    const meeting = await rtk.meeting(owner);
+    const joined = await rtk.join(await rtk.participant(meeting, personOf(member)));
+    for (const delivery of joined.deliveries) await rtk.deliver(delivery);
     const later = Date.now() + 20 * 60_000;
     // Still live at RTK: untouched.
-    fake.sessions.set('sess-lost', { id: 'sess-lost', associated_id: meeting.rtkMeetingId, status: 'LIVE' });
-    expect(await reconcileStaleSessions(fake.env(), new Set(), later)).toBe(0);
-    fake.sessions.set('sess-lost', {
-      id: 'sess-lost',
-      associated_id: meeting.rtkMeetingId,
-      status: 'ENDED',
-      started_at: '2026-11-20T10:00:00.000Z',
-      ended_at: '2026-11-20T10:45:00.000Z',
-    });
-    expect(await reconcileStaleSessions(fake.env(), new Set(['sess-lost']), later)).toBe(0); // listed live: skipped
-    expect(await reconcileStaleSessions(fake.env(), new Set(), later)).toBe(1);
+    expect(await reconcileStaleSessions(rtk.env, new Set(), later)).toBe(0);
+    // The member leaves and RTK ends the session, but neither the leave nor meeting.ended reaches us.
+    const lost = await rtk.leave(joined.peerId);
+    expect(lost.map((delivery) => delivery.event)).toContain('meeting.ended');
+    expect(await reconcileStaleSessions(rtk.env, new Set([joined.sessionId]), later)).toBe(0); // listed live: skipped
+    expect(await reconcileStaleSessions(rtk.env, new Set(), later)).toBe(1);
+    const atRtk = await rtk.rtk.sessions.get(joined.sessionId);
     const session = await env.DB.prepare(
-      'SELECT id, status, ended_at, duration_seconds FROM sessions WHERE rtk_session_id = ?',
+      'SELECT id, status, started_at, ended_at, duration_seconds FROM sessions WHERE rtk_session_id = ?',
     )
-      .bind('sess-lost')
-      .first<any>();
-    expect(session).toMatchObject({ status: 'ended', ended_at: '2026-11-20T10:45:00.000Z', duration_seconds: 2700 });
+      .bind(joined.sessionId)
+      .first<{ id: string }>();
+    expect(session).toMatchObject({ status: 'ended', started_at: atRtk.started_at, ended_at: atRtk.ended_at });
     const participant = await env.DB.prepare('SELECT left_at FROM session_participants WHERE session_id = ?')
-      .bind(session.id)
+      .bind(session!.id)
       .first();
-    expect(participant).toEqual({ left_at: '2026-11-20T10:45:00.000Z' });
-    expect((await mailRows('sess-lost')).results.map((row) => row.user_id)).toEqual([member.user.id]);
-    expect(await reconcileStaleSessions(fake.env(), new Set(), later)).toBe(0);
+    expect(participant).toEqual({ left_at: atRtk.ended_at });
+    expect((await mailRows(joined.sessionId)).results.map((row) => row.user_id)).toEqual([member.user.id]);
+    expect(await reconcileStaleSessions(rtk.env, new Set(), later)).toBe(0);
   });
 });

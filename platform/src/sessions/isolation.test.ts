@@ -1,9 +1,8 @@
 import { env } from 'cloudflare:test';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { call, createOrg, expectError, json, type Session } from '../../test/helpers';
 import { apiOperations, fillPath } from '../../test/openapi-routes';
-import { deliver, FakeRtk, insertMeeting } from '../webhooks/fake-rtk.testkit';
-import { buildScenario } from '../webhooks/scenario.testkit';
+import { type LocalRtk, localRtk, personOf } from '../webhooks/local-rtk.testkit';
 
 /**
  * Tenant isolation for the post-meeting, analytics, diagnostics and agent routes, generated from the OpenAPI
@@ -11,32 +10,37 @@ import { buildScenario } from '../webhooks/scenario.testkit';
  * nothing there, and no response to org A ever contains org B's data.
  */
 const CANARY = 'CANARY-PM-5d1e';
-let fake: FakeRtk;
+let rtk: LocalRtk;
 let a: Session;
 let b: Session;
 let ids: Record<string, string>;
 
 beforeAll(async () => {
-  fake = await FakeRtk.start();
+  rtk = await localRtk('isolation');
   a = await createOrg('isoa');
   b = await createOrg('isob');
-  await insertMeeting(a, { title: 'A meeting' });
-  const meeting = await insertMeeting(b, { title: `Board ${CANARY}` });
-  const scenario = buildScenario(fake, { rtkMeetingId: meeting.rtkMeetingId, users: [b.user], guests: 1, seed: 11 });
-  for (const event of scenario.events)
-    await deliver(fake, JSON.parse(JSON.stringify(event.payload).replaceAll('Guest 0', `Guest ${CANARY}`)));
+  await rtk.meeting(a, { title: 'A meeting' });
+  const meeting = await rtk.meeting(b, { title: `Board ${CANARY}` });
+  const { truth, deliveries } = await rtk.play(meeting, {
+    participantIds: [
+      await rtk.participant(meeting, personOf(b)),
+      await rtk.participant(meeting, { name: `Guest ${CANARY}`, customParticipantId: 'guest:canary' }),
+    ],
+    record: true,
+    seed: 11,
+  });
+  for (const delivery of deliveries) await rtk.deliver(delivery);
   const session = await env.DB.prepare('SELECT id FROM sessions WHERE rtk_session_id = ?')
-    .bind(scenario.rtkSessionId)
-    .first<any>();
+    .bind(truth.sessionId)
+    .first<{ id: string }>();
   const delivery = await env.DB.prepare('SELECT id FROM diagnostic_webhook_deliveries WHERE org_id = ? LIMIT 1')
     .bind(b.org.id)
-    .first<any>();
+    .first<{ id: string }>();
   const exported = await json(
     await call('POST', '/api/analytics/exports', { token: b.token, body: { report: 'meetings' } }),
   );
-  ids = { meetingId: meeting.id, sessionId: session.id, deliveryId: delivery.id, exportId: exported.id };
+  ids = { meetingId: meeting.id, sessionId: session!.id, deliveryId: delivery!.id, exportId: exported.id };
 });
-afterAll(() => vi.restoreAllMocks());
 
 /** Bodies that pass validation, for the routes that refuse `{}`: the org check must be what answers. */
 const VALID_BODIES: Record<string, unknown> = {
@@ -60,12 +64,13 @@ describe('tenant isolation of post-meeting, analytics, diagnostics and agents', 
       const hasBody = Boolean(route.operation.requestBody?.content?.['application/json']);
       const response = await call(route.method, fillPath(route.path, ids), {
         token: a.token,
-        env: fake.env(),
+        env: rtk.env,
         ...(hasBody ? { body: VALID_BODIES[`${route.method} ${route.path}`] ?? {} } : {}),
       });
       await expectError(response, 404);
     }
-    expect(fake.summaryRequests).toEqual([]);
+    // Nothing happened at RTK either: no new summary, no ended session, no webhook of any kind.
+    expect(await rtk.collect()).toEqual([]);
     expect(await env.DB.prepare('SELECT COUNT(*) AS n FROM sessions WHERE org_id = ?').bind(b.org.id).first()).toEqual(
       before,
     );
@@ -81,7 +86,7 @@ describe('tenant isolation of post-meeting, analytics, diagnostics and agents', 
     const own = await call('GET', fillPath('/api/meetings/{meetingId}/sessions/{sessionId}', ids), { token: b.token });
     expect(await own.text()).toContain(CANARY);
     for (const route of reads) {
-      const response = await call('GET', fillPath(route.path, ids), { token: a.token, env: fake.env() });
+      const response = await call('GET', fillPath(route.path, ids), { token: a.token, env: rtk.env });
       const text = await response.text();
       expect(text, route.path).not.toContain(CANARY);
       expect(text, route.path).not.toContain(ids.sessionId);
