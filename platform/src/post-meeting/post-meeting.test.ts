@@ -1,7 +1,8 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, call, createOrg, expectError, json, type Session } from '../../test/helpers';
-import { type LocalRtk, localRtk, personOf, type TestMeeting } from '../webhooks/local-rtk.testkit';
+import { retryPendingEvents } from '../webhooks/ingest';
+import { downloadPath, type LocalRtk, localRtk, personOf, type TestMeeting } from '../webhooks/local-rtk.testkit';
 import type { PlayedSession } from '../webhooks/session-truth.testkit';
 
 /**
@@ -187,5 +188,42 @@ describe('a new summary on request', () => {
     const played = await rtk.play(bare, { participants: 1, transcript: false, chatMessages: 0 });
     for (const delivery of played.deliveries) expect((await rtk.deliver(delivery)).status).toBe(200);
     await expectError(await ask(owner, bare.id), 409, 'no_transcript');
+  });
+});
+
+describe('a copy retried after RTK’s link expired', () => {
+  it('is made from a fresh link RTK’s REST API hands out, so nothing RTK announced is lost', async () => {
+    const late = await rtk.meeting(owner);
+    const { truth, deliveries } = await rtk.play(late, { participants: 2, minutes: 10, urlTtlSeconds: 2 });
+    // RTK's storage fails the first download of each: the events wait for the retry cron.
+    await rtk.setFaults(
+      (['transcript', 'summary', 'chat'] as const).map((kind) => ({
+        target: 'download' as const,
+        path: downloadPath(kind, truth.sessionId),
+        errorRate: 1,
+        times: 1,
+      })),
+    );
+    for (const delivery of deliveries) expect((await rtk.deliver(delivery)).status).toBe(200);
+    await rtk.clearFaults();
+    const copies = () =>
+      env.DB.prepare('SELECT has_transcript, has_summary, has_chat FROM sessions WHERE rtk_session_id = ?')
+        .bind(truth.sessionId)
+        .first();
+    expect(await copies()).toEqual({ has_transcript: 0, has_summary: 0, has_chat: 0 });
+    // The retry comes after the links in the webhooks expired.
+    await outliveUrls(deliveries.map((delivery) => delivery.body));
+    expect(await retryPendingEvents(rtk.env, { now: Date.now() + 2 * 60_000 })).toMatchObject({
+      attempted: 3,
+      processed: 3,
+    });
+    expect(await copies()).toEqual({ has_transcript: 1, has_summary: 1, has_chat: 1 });
+    const summary = await (await fetch((await rtk.rtk.sessions.summary(truth.sessionId)).summaryDownloadUrl)).text();
+    const stored = await env.DB.prepare(
+      'SELECT summary_markdown FROM summaries s JOIN sessions x ON x.id = s.session_id WHERE x.rtk_session_id = ?',
+    )
+      .bind(truth.sessionId)
+      .first<{ summary_markdown: string }>();
+    expect(stored!.summary_markdown).toBe(summary);
   });
 });

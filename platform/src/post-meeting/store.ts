@@ -4,7 +4,8 @@ import { rtkClientFromEnv } from '../../../shared/src/rtk';
 import type { Env } from '../env';
 import type { DownloadEvent, ChatSyncedEvent, RecordingEvent, LivestreamEvent } from '../webhooks/payload';
 import type { MeetingTarget, SessionRow } from '../sessions/queries';
-import { download, DownloadError } from './downloads';
+import { type ArtifactKind, artifactLink } from './artifact-link';
+import { download } from './downloads';
 import { parseChat, parseTranscript } from './formats';
 import { parseCustomParticipantId } from '../webhooks/identity';
 
@@ -138,14 +139,13 @@ export async function storeLivestreamEvent(
     .run();
 }
 
-function requireUrl(url: string | null, what: string): string {
-  if (!url) throw new DownloadError(`The ${what} event carries no download URL.`);
-  return url;
-}
+const linkOf = (env: Env, kind: ArtifactKind, session: SessionRow, event: DownloadEvent | ChatSyncedEvent) =>
+  artifactLink(env, kind, session.rtk_session_id, { url: event.downloadUrl, expiry: event.downloadUrlExpiry });
 
 /** Copies the transcript into R2 (always) and D1 (when it fits), final entries only. */
 export async function copyTranscript(env: Env, session: SessionRow, event: DownloadEvent) {
-  const { text } = await download(env, requireUrl(event.downloadUrl, 'transcript'));
+  const link = await linkOf(env, 'transcript', session, event);
+  const { text } = await download(env, link.url);
   const entries = parseTranscript(text);
   const json = JSON.stringify(entries);
   const key = postMeetingKey(session.org_id, session.id, 'transcript.json');
@@ -163,8 +163,8 @@ export async function copyTranscript(env: Env, session: SessionRow, event: Downl
       session.org_id,
       session.id,
       session.meeting_id,
-      event.downloadUrl,
-      event.downloadUrlExpiry,
+      link.url,
+      link.expiry,
       json.length <= MAX_INLINE_TRANSCRIPT_CHARS ? json : null,
       key,
     ),
@@ -173,7 +173,8 @@ export async function copyTranscript(env: Env, session: SessionRow, event: Downl
 }
 
 export async function copySummary(env: Env, session: SessionRow, event: DownloadEvent) {
-  const { text } = await download(env, requireUrl(event.downloadUrl, 'summary'));
+  const link = await linkOf(env, 'summary', session, event);
+  const { text } = await download(env, link.url);
   const markdown = text.slice(0, 200_000);
   await env.DB.batch([
     env.DB.prepare(
@@ -182,15 +183,7 @@ export async function copySummary(env: Env, session: SessionRow, event: Download
        ON CONFLICT (session_id) DO UPDATE SET download_url = excluded.download_url,
          download_url_expiry = excluded.download_url_expiry, summary_markdown = excluded.summary_markdown
        WHERE summaries.org_id = excluded.org_id`,
-    ).bind(
-      newId(),
-      session.org_id,
-      session.id,
-      session.meeting_id,
-      event.downloadUrl,
-      event.downloadUrlExpiry,
-      markdown,
-    ),
+    ).bind(newId(), session.org_id, session.id, session.meeting_id, link.url, link.expiry, markdown),
     env.DB.prepare('UPDATE sessions SET has_summary = 1 WHERE id = ?').bind(session.id),
   ]);
 }
@@ -207,7 +200,7 @@ const userCandidate = (rtkName: string | null) => {
 
 /** Copies every chat message into D1 (they outlive RTK's retention) and the raw export into R2. */
 export async function copyChat(env: Env, session: SessionRow, event: ChatSyncedEvent, receivedAt: string) {
-  const { text, contentType } = await download(env, requireUrl(event.downloadUrl, 'chat'));
+  const { text, contentType } = await download(env, (await linkOf(env, 'chat', session, event)).url);
   const messages = parseChat(text, event.endedAt ?? receivedAt);
   await env.R2_EXPORTS.put(postMeetingKey(session.org_id, session.id, 'chat-export.raw'), text, {
     httpMetadata: { contentType },
