@@ -1,3 +1,4 @@
+import { rtkClientFromEnv } from '../../../shared/src/rtk';
 import { releaseSeatStatement } from '../meetings/seats';
 import type { Env } from '../env';
 import { markDayStaleStatement } from '../analytics/queries';
@@ -130,6 +131,20 @@ function participantSeatStatements(
 }
 
 /**
+ * §6.6: when the last person left a permanent room, its RTK meeting goes INACTIVE until the next join opens it
+ * again (D1 already says `room_state = 'inactive'` unless a newer session is live). Throws when RTK fails, so
+ * the event is retried; repeating the PATCH is harmless.
+ */
+async function closeIdlePermanentRoom(env: Env, target: MeetingTarget, rtkMeetingId: string) {
+  if (target.schedulingType !== 'permanent') return;
+  const room = await env.DB.prepare('SELECT room_state FROM meetings WHERE id = ? AND org_id = ?')
+    .bind(target.meetingId, target.orgId)
+    .first<{ room_state: string }>();
+  if (room?.room_state !== 'inactive') return;
+  await rtkClientFromEnv(env)?.meetings.update(rtkMeetingId, { status: 'INACTIVE' });
+}
+
+/**
  * One handler per §9.2 event. Every write is an upsert keyed by RTK ids with order-independent merge rules,
  * so a duplicate, a reordering or a retry after a partial failure ends in the same rows.
  */
@@ -145,7 +160,9 @@ export async function handleEvent(
     case 'meeting.ended': {
       const ended = event.type === 'meeting.ended';
       const facts = { startedAt: event.startedAt, endedAt: ended ? (event.endedAt ?? receivedAt) : null, ended };
-      return sessionBatch(env, target, event.rtkMeetingId, event.rtkSessionId, facts, null, commit);
+      const result = await sessionBatch(env, target, event.rtkMeetingId, event.rtkSessionId, facts, null, commit);
+      if (result.sessionEnded) await closeIdlePermanentRoom(env, target, event.rtkMeetingId);
+      return result;
     }
     case 'meeting.participantJoined':
     case 'meeting.participantLeft': {
