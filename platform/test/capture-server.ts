@@ -66,7 +66,8 @@ export async function startCaptureServer() {
     };
     if (url.pathname.startsWith(CHANNELS)) {
       const name = url.pathname.slice(CHANNELS.length).split('/')[0]!;
-      channels.set(name, [...(channels.get(name) ?? []), entry]);
+      if (!channels.has(name)) channels.set(name, []);
+      channels.get(name)!.push(entry);
     } else received.push(entry);
     answerJson(response, {});
   });

@@ -41,7 +41,7 @@ async function playSession(options: PlayOptions = {}) {
     await rtk.participant(meeting, personOf(owner)),
     await rtk.participant(meeting, personOf(member)),
   ];
-  return { meeting, ...(await rtk.play(meeting, { participantIds, minutes: 30, record: true, ...options })) };
+  return rtk.play(meeting, { participantIds, minutes: 30, record: true, ...options });
 }
 
 /** The 5-minute cron as deployed (retries, the missed-mail sweep, sending), `runs` times, half an hour apart. */
