@@ -1,7 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError, multiOrgEnv } from '../../test/helpers';
 import { hostControlsWorld, participantEvents, roomOf } from './host-controls.testkit';
-import { setFaults } from './meetings.testkit';
 import { countSeats } from './seats';
 
 /**
@@ -33,7 +32,7 @@ describe('RTK failing under a host control', () => {
   it('preset change: 502, RTK unchanged, no audit row', async () => {
     const { meeting, room } = await liveMeeting('Flaky promotion');
     const member = await world.joinAndConnect(world.member, meeting.id);
-    await setFaults([failing('PATCH', `/meetings/${room}/participants/${member.rtkParticipantId}`)]);
+    await world.setFaults([failing('PATCH', `/meetings/${room}/participants/${member.rtkParticipantId}`)]);
     const response = await world.request(
       world.host,
       'POST',
@@ -50,7 +49,7 @@ describe('RTK failing under a host control', () => {
   it('kick: 502, the guest keeps seat and token, no audit row', async () => {
     const { meeting, room } = await liveMeeting('Flaky kick');
     const guest = await world.guestJoinAndConnect(meeting.id, 'Sticky Sam');
-    await setFaults([failing('POST', `/meetings/${room}/active-session/kick`)]);
+    await world.setFaults([failing('POST', `/meetings/${room}/active-session/kick`)]);
     const url = `/api/meetings/${meeting.id}/participants/${guest.rtkParticipantId}/kick`;
     await expectError(await world.request(world.host, 'POST', url), 502, 'rtk_unavailable');
     expect(await participantEvents(meeting.id, 'kicked')).toEqual([]);
@@ -66,7 +65,10 @@ describe('RTK failing under a host control', () => {
     const { meeting, room } = await liveMeeting('Flaky recording');
     await world.joinAndConnect(world.host, meeting.id);
     // Starting is not idempotent, so the client makes one attempt.
-    await setFaults([failing('POST', '/recordings', 1), failing('POST', `/meetings/${room}/active-session/mute-all`)]);
+    await world.setFaults([
+      failing('POST', '/recordings', 1),
+      failing('POST', `/meetings/${room}/active-session/mute-all`),
+    ]);
     const base = `/api/meetings/${meeting.id}`;
     await expectError(await world.request(world.host, 'POST', `${base}/recording/start`), 502, 'rtk_unavailable');
     const rows = await multiOrgEnv.DB.prepare('SELECT COUNT(*) AS n FROM recordings WHERE meeting_id = ?')

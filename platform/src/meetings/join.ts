@@ -14,7 +14,7 @@ import { enforceRateLimit } from '../rate-limit/limits';
 import { canManageMeeting, meetingOf, memberMayJoin } from './access';
 import { activateMeeting, activateOccurrence, capacityReached, openPermanentRoom } from './lifecycle';
 import { currentOccurrence, nextScheduledOccurrence, type OccurrenceRow, overrideOf } from './occurrences';
-import { findMeeting, type MeetingRow } from './queries';
+import type { MeetingRow } from './queries';
 import { attachParticipantStatement, releaseSeatStatement, reserveSeat, type SeatHolder } from './seats';
 
 /** People may open a scheduled meeting's room this long before its start (and hosts any time). */

@@ -1,32 +1,11 @@
-/** Test kit (imported only by tests): the local cloud's RTK seen from outside, its fault plan, meeting helpers. */
+/** Test kit (imported only by tests): the local cloud's RTK seen from outside, fault sets per RTK app, meeting helpers. */
 import { expect } from 'vitest';
+import type { FaultRule } from '../../../scripts/local-cloud/faults/fault-plan.mjs';
 import { rtkClientFromEnv } from '../../../shared/src/rtk';
 import { call, json, localCloudUrl, multiOrgEnv, type Session } from '../../test/helpers';
 
 /** The local cloud's RealtimeKit, to check what the platform did there. */
 export const rtk = rtkClientFromEnv(multiOrgEnv, { retries: 0 })!;
-
-export interface FaultRule {
-  method?: string;
-  path: string;
-  status?: number;
-  failNth?: number[];
-  times?: number;
-  errorRate?: number;
-  latencyMs?: number;
-}
-
-/** Replaces the local cloud's fault plan (scoped paths keep other test files unaffected). */
-export async function setFaults(rules: FaultRule[]) {
-  const response = await fetch(`${localCloudUrl}/__local/faults`, {
-    method: 'PUT',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ seed: 1, rules }),
-  });
-  expect(response.status).toBeLessThan(300);
-}
-
-export const clearFaults = () => fetch(`${localCloudUrl}/__local/faults`, { method: 'DELETE' });
 
 export async function createMeeting(session: Session, body: Record<string, unknown>) {
   const response = await call('POST', '/api/meetings', { token: session.token, body });
@@ -60,10 +39,24 @@ export async function isolatedRtkEnv(name: string) {
   expect(response.status).toBe(201);
   const appId = body.data.app.id;
   const env = { ...multiOrgEnv, RTK_APP_ID: appId };
+  const faultSet = `${localCloudUrl}/__local/faults/sets/${appId}`;
   return {
     env,
     appId,
     rtk: rtkClientFromEnv(env, { retries: 0 })!,
+    /** Glob of one of this app's RTK paths, for fault rules. */
     path: (rest: string) => `/client/v4/accounts/*/realtime/kit/${appId}${rest}`,
+    /** Replaces this app's fault rules; other files' rules (in their own sets) stay as they are. */
+    async setFaults(rules: FaultRule[]) {
+      const response = await fetch(faultSet, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ seed: 1, rules }),
+      });
+      expect(response.status).toBe(200);
+    },
+    clearFaults: async () => {
+      await fetch(faultSet, { method: 'DELETE' });
+    },
   };
 }

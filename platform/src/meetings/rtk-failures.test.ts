@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Env } from '../env';
 import { call, createOrg, expectError, json, type Session } from '../../test/helpers';
-import { clearFaults, isolatedRtkEnv, rowOf, setFaults } from './meetings.testkit';
+import { isolatedRtkEnv, rowOf } from './meetings.testkit';
 import type { RtkClient } from '../../../shared/src/rtk';
 
 /**
@@ -12,9 +12,11 @@ let owner: Session;
 let env: Env;
 let rtk: RtkClient;
 let path: (rest: string) => string;
+let setFaults: Awaited<ReturnType<typeof isolatedRtkEnv>>['setFaults'];
+let clearFaults: () => Promise<void>;
 
 beforeAll(async () => {
-  ({ env, rtk, path } = await isolatedRtkEnv('rtk-failures'));
+  ({ env, rtk, path, setFaults, clearFaults } = await isolatedRtkEnv('rtk-failures'));
   owner = await createOrg('rtk-failures');
 });
 afterEach(async () => {
