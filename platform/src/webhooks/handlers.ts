@@ -160,9 +160,21 @@ export async function handleEvent(
     case 'meeting.ended': {
       const ended = event.type === 'meeting.ended';
       const facts = { startedAt: event.startedAt, endedAt: ended ? (event.endedAt ?? receivedAt) : null, ended };
-      const result = await sessionBatch(env, target, event.rtkMeetingId, event.rtkSessionId, facts, null, commit);
+      // A permanent room is closed at RTK after the batch, so the event counts as processed only once that worked
+      // (the caller marks it then); a failure leaves it to the retry cron.
+      const closesRoom = ended && target.schedulingType === 'permanent';
+      const result = await sessionBatch(
+        env,
+        target,
+        event.rtkMeetingId,
+        event.rtkSessionId,
+        facts,
+        null,
+        closesRoom ? [] : commit,
+      );
+      if (!closesRoom) return result;
       if (result.sessionEnded) await closeIdlePermanentRoom(env, target, event.rtkMeetingId);
-      return result;
+      return { ...result, committed: false };
     }
     case 'meeting.participantJoined':
     case 'meeting.participantLeft': {

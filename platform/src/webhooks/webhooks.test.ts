@@ -390,3 +390,25 @@ describe('retries', () => {
     expect(JSON.stringify(await list.json())).toContain(rtkSessionId);
   });
 });
+
+describe('permanent rooms', () => {
+  it('keep retrying to close the room at RTK after its last session ended, until RTK takes it', async () => {
+    const { meeting, started, participantJoined, peerId } = await liveMeeting({ schedulingType: 'permanent' });
+    for (const delivery of [started, participantJoined]) expect((await rtk.deliver(delivery)).status).toBe(200);
+    const afterLeaving = await rtk.leave(peerId);
+    const ended = afterLeaving.find((delivery) => delivery.event === 'meeting.ended')!;
+    const roomAtRtk = async () => (await rtk.rtk.meetings.get(meeting.rtkMeetingId)).status;
+    await rtk.setFaults([
+      { method: 'PATCH', path: rtk.api(`/meetings/${meeting.rtkMeetingId}`), status: 503, errorRate: 1 },
+    ]);
+    for (const delivery of afterLeaving) expect((await rtk.deliver(delivery)).status).toBe(200);
+    await rtk.clearFaults();
+    expect(await roomAtRtk()).toBe('ACTIVE');
+    const eventOf = () =>
+      env.DB.prepare('SELECT processed FROM webhook_events WHERE rtk_delivery_id = ?').bind(ended.uuid).first();
+    expect(await eventOf()).toEqual({ processed: 0 });
+    await retryPendingEvents(rtk.env, { now: Date.now() + 2 * 60_000 });
+    expect(await roomAtRtk()).toBe('INACTIVE');
+    expect(await eventOf()).toEqual({ processed: 1 });
+  });
+});
