@@ -1,7 +1,7 @@
 import { newId } from '../../../shared/src/ids';
 import type { Env } from '../env';
-import { rtkClientFromEnv } from '../../../shared/src/rtk';
-import { recomputeSessionStatements, resolveRtkMeeting } from '../sessions/queries';
+import { type RtkClient, rtkClientFromEnv } from '../../../shared/src/rtk';
+import { type MeetingTarget, recomputeSessionStatements, resolveRtkMeeting } from '../sessions/queries';
 import { handleEvent } from '../webhooks/handlers';
 import { isoTime } from '../webhooks/payload';
 
@@ -34,6 +34,23 @@ export async function pollActiveSessions(env: Env) {
   return { polled: live.length, snapshots, reconciled };
 }
 
+/** A permanent room whose only session ended goes INACTIVE at RTK (§6.6) before the session is closed here. */
+async function closeRoomFirst(
+  env: Env,
+  rtk: RtkClient,
+  target: MeetingTarget,
+  rtkSessionId: string,
+  rtkMeetingId: string,
+) {
+  if (target.schedulingType !== 'permanent') return;
+  const otherLive = await env.DB.prepare(
+    "SELECT 1 FROM sessions WHERE meeting_id = ? AND status = 'active' AND rtk_session_id != ? LIMIT 1",
+  )
+    .bind(target.meetingId, rtkSessionId)
+    .first();
+  if (!otherLive) await rtk.meetings.update(rtkMeetingId, { status: 'INACTIVE' });
+}
+
 /**
  * Catches a `meeting.ended` RTK never delivered: our sessions still active, quiet for 15 minutes and not live at
  * RTK are looked up one by one, and an ENDED one is closed exactly as the webhook would have closed it.
@@ -54,21 +71,29 @@ export async function reconcileStaleSessions(env: Env, liveIds: Set<string>, now
     const target = await resolveRtkMeeting(env.DB, row.rtk_meeting_id);
     if (!target) continue;
     const endedAt = isoTime(remote.ended_at) ?? new Date(now).toISOString();
-    await handleEvent(
-      env,
-      target,
-      {
-        type: 'meeting.ended',
-        rtkMeetingId: row.rtk_meeting_id,
-        rtkSessionId: row.rtk_session_id,
-        title: null,
-        startedAt: isoTime(remote.started_at),
-        endedAt,
-        reason: 'RECONCILED_BY_POLLING',
-      },
+    const event = {
+      type: 'meeting.ended' as const,
+      rtkMeetingId: row.rtk_meeting_id,
+      rtkSessionId: row.rtk_session_id,
+      title: null,
+      startedAt: isoTime(remote.started_at),
       endedAt,
-    );
-    closed++;
+      reason: 'RECONCILED_BY_POLLING',
+    };
+    // A close RTK refuses (a permanent room's PATCH) is tried again next run; the other sessions go on now. The
+    // room is closed at RTK before our session row is, so a refusal leaves the session here for the next run.
+    const handled = await closeRoomFirst(env, rtk, target, row.rtk_session_id, row.rtk_meeting_id)
+      .then(() => handleEvent(env, target, event, endedAt))
+      .then(
+        () => true,
+        (error: unknown) => {
+          console.warn(
+            JSON.stringify({ level: 'warn', msg: 'session reconciliation failed', name: (error as Error)?.name }),
+          );
+          return false;
+        },
+      );
+    if (handled) closed++;
   }
   return closed;
 }

@@ -132,4 +132,25 @@ describe('session polling (§9.3)', () => {
     expect((await mailRows(joined.sessionId)).results.map((row) => row.user_id)).toEqual([member.user.id]);
     expect(await reconcileStaleSessions(rtk.env, new Set(), later)).toBe(0);
   });
+
+  it('goes on with the other sessions when closing one fails at RTK, and closes that one next run', async () => {
+    const room = await rtk.meeting(owner, { schedulingType: 'permanent', title: 'Room' });
+    const plain = await rtk.meeting(owner, { title: 'Plain' });
+    const lost = [];
+    for (const meeting of [room, plain]) {
+      const joined = await rtk.join(await rtk.participant(meeting, personOf(member)));
+      for (const delivery of joined.deliveries) await rtk.deliver(delivery);
+      lost.push(await rtk.leave(joined.peerId)); // meeting.ended never reaches us
+    }
+    // RTK refuses to close the permanent room (every attempt of the PATCH).
+    await rtk.setFaults([
+      { method: 'PATCH', path: rtk.api(`/meetings/${room.rtkMeetingId}`), status: 500, errorRate: 1, times: 3 },
+    ]);
+    const later = Date.now() + 20 * 60_000;
+    expect(await reconcileStaleSessions(rtk.env, new Set(), later)).toBe(1);
+    await rtk.clearFaults();
+    expect(await reconcileStaleSessions(rtk.env, new Set(), later)).toBe(1);
+    expect((await rtk.rtk.meetings.get(room.rtkMeetingId)).status).toBe('INACTIVE');
+    expect(await reconcileStaleSessions(rtk.env, new Set(), later)).toBe(0);
+  });
 });
