@@ -1,8 +1,8 @@
 /** Test kit (imported only by tests): the local cloud's RTK seen from outside, fault sets per RTK app, meeting helpers. */
 import { expect } from 'vitest';
-import type { FaultRule } from '../../../scripts/local-cloud/faults/fault-plan.mjs';
 import { rtkClientFromEnv } from '../../../shared/src/rtk';
-import { call, json, localCloudUrl, multiOrgEnv, type Session } from '../../test/helpers';
+import { call, json, multiOrgEnv, type Session } from '../../test/helpers';
+import { createRtkApp, faultSetOf } from '../webhooks/local-rtk.testkit';
 
 /** The local cloud's RealtimeKit, to check what the platform did there. */
 export const rtk = rtkClientFromEnv(multiOrgEnv, { retries: 0 })!;
@@ -29,34 +29,14 @@ export const inAnHour = () => new Date(Date.now() + 60 * 60_000).toISOString();
  * test files, which run at the same time against the shared local cloud.
  */
 export async function isolatedRtkEnv(name: string) {
-  const base = `${multiOrgEnv.RTK_API_BASE}/accounts/${multiOrgEnv.ACCOUNT_ID}/realtime/kit`;
-  const response = await fetch(`${base}/apps`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${multiOrgEnv.RTK_API_TOKEN}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ name }),
-  });
-  const body = (await response.json()) as { data: { app: { id: string } } };
-  expect(response.status).toBe(201);
-  const appId = body.data.app.id;
+  const appId = await createRtkApp(name);
   const env = { ...multiOrgEnv, RTK_APP_ID: appId };
-  const faultSet = `${localCloudUrl}/__local/faults/sets/${appId}`;
   return {
     env,
     appId,
     rtk: rtkClientFromEnv(env, { retries: 0 })!,
     /** Glob of one of this app's RTK paths, for fault rules. */
     path: (rest: string) => `/client/v4/accounts/*/realtime/kit/${appId}${rest}`,
-    /** Replaces this app's fault rules; other files' rules (in their own sets) stay as they are. */
-    async setFaults(rules: FaultRule[]) {
-      const response = await fetch(faultSet, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ seed: 1, rules }),
-      });
-      expect(response.status).toBe(200);
-    },
-    clearFaults: async () => {
-      await fetch(faultSet, { method: 'DELETE' });
-    },
+    ...faultSetOf(appId),
   };
 }

@@ -75,6 +75,25 @@ export async function createRtkApp(name: string): Promise<string> {
   return (await response.json<{ data: { app: { id: string } } }>()).data.app.id;
 }
 
+/** An RTK app's own fault rules in the local cloud: other files' rules (in their own sets) stay as they are. */
+export function faultSetOf(appId: string) {
+  const faultSet = `${localCloudUrl}/__local/faults/sets/${appId}`;
+  return {
+    /** Replaces this app's fault rules. */
+    async setFaults(rules: FaultRule[]) {
+      const response = await fetch(faultSet, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ seed: 1, rules }),
+      });
+      expect(response.status).toBe(200);
+    },
+    clearFaults: async () => {
+      await fetch(faultSet, { method: 'DELETE' });
+    },
+  };
+}
+
 /** How the platform names a person to RTK (meetings/join.ts): our user id, never PII. */
 export const personOf = (session: Session) => ({
   name: session.user.name,
@@ -99,7 +118,6 @@ export async function localRtk(name: string, overrides: Partial<Env> = {}) {
   const rtk: RtkClient = rtkClientFromEnv(testEnv)!;
   const webhook = (await rtk.webhooks.list()).find((hook) => hook.url === `${publicUrl}/webhooks/rtk`)!;
   const deliveries = deliveryCollector(appId, webhook.id);
-  const faultSet = `${localCloudUrl}/__local/faults/sets/${appId}`;
 
   return {
     env: testEnv,
@@ -187,19 +205,7 @@ export async function localRtk(name: string, overrides: Partial<Env> = {}) {
     /** Glob of an RTK REST path of this app, for fault rules: `api('/recordings/*')`. */
     api: (rest: string) => `/client/v4/accounts/*/realtime/kit/${appId}${rest}`,
 
-    /** Replaces this app's fault rules (other files' rules stay as they are). */
-    async setFaults(rules: FaultRule[]) {
-      const response = await fetch(faultSet, {
-        method: 'PUT',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ seed: 1, rules }),
-      });
-      expect(response.status).toBe(200);
-    },
-
-    clearFaults: async () => {
-      await fetch(faultSet, { method: 'DELETE' });
-    },
+    ...faultSetOf(appId),
   };
 }
 
