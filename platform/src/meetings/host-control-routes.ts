@@ -1,5 +1,5 @@
 import type { z } from '@hono/zod-openapi';
-import { emptyBody } from '../http/empty-body';
+import { emptyBody, jsonBody as body, jsonResponse as json } from '../http/json-content';
 import { errorResponses } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { createRouter } from '../http/router';
@@ -25,14 +25,6 @@ import { MeetingParamsSchema, MeetingSchema } from './schemas';
 
 /** In-meeting host controls; each acts on the meeting's running RTK room (409 when none is open). */
 const tags = ['Host controls'];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const body = <T extends z.ZodType>(schema: T, required = true) => ({
-  required,
-  content: { 'application/json': { schema } },
-});
 const noInput = emptyBody('NoInput');
 /** Every control reads the meeting (404), needs it running (409) and talks to RealtimeKit (502/503). */
 const controlErrors = errorResponses(404, 409, 502, 503);

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { emptyBody } from '../http/empty-body';
+import { emptyBody, jsonBody as body, jsonResponse as json } from '../http/json-content';
 import { errorResponses } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { createRouter } from '../http/router';
@@ -40,11 +40,6 @@ import {
 } from './service';
 
 const tags = ['Meetings'];
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 const meetingResponse = json(MeetingSchema, 'The meeting');
 /** Routes that talk to RealtimeKit can answer 502/503 when it fails or is not configured. */
 const rtkErrors = errorResponses(502, 503);

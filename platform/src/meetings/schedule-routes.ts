@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { errorResponses } from '../http/errors';
+import { jsonBody as body } from '../http/json-content';
 import { defineRoute } from '../http/route';
 import { createRouter } from '../http/router';
 import { upcomingSchedule } from './schedule';
@@ -9,7 +10,6 @@ import { cancelOrgMeeting, createMeeting, updateMeeting } from './service';
 /** `/api/schedule*` (§2.2): the calendar's view of scheduled and recurring meetings, on the meetings service. */
 const tags = ['Schedule'];
 const scheduleParams = z.object({ scheduleId: z.string().max(64) });
-const body = <T extends z.ZodType>(schema: T) => ({ required: true, content: { 'application/json': { schema } } });
 const meetingResponse = { description: 'The meeting', content: { 'application/json': { schema: MeetingSchema } } };
 
 const ScheduleCreateSchema = z
