@@ -59,19 +59,32 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+const OWNER_EMAIL = 'start@castio.example';
+const OWNER_PASSWORD = 'correct horse battery staple';
+
 async function registerOwner(platformUrl: string): Promise<string> {
   const response = await fetch(`${platformUrl}/api/auth/register`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      email: 'start@castio.example',
-      password: 'correct horse battery staple',
+      email: OWNER_EMAIL,
+      password: OWNER_PASSWORD,
       name: 'Start',
       orgName: 'Start',
       orgSlug: 'start',
     }),
   });
   expect(response.status).toBe(201);
+  return ((await response.json()) as { accessToken: string }).accessToken;
+}
+
+async function login(platformUrl: string): Promise<string> {
+  const response = await fetch(`${platformUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: OWNER_EMAIL, password: OWNER_PASSWORD }),
+  });
+  expect(response.status).toBe(200);
   return ((await response.json()) as { accessToken: string }).accessToken;
 }
 
@@ -127,6 +140,46 @@ describe('npm start', () => {
     });
     const { data } = (await response.json()) as { data: { url: string; enabled: boolean }[] };
     expect(data).toContainEqual(expect.objectContaining({ url: `${platformUrl}/webhooks/rtk`, enabled: true }));
+  });
+
+  it('answers 50 guest joins and 20 logins at once in the envelope, never a 5xx, with the guest cap held', async () => {
+    // Issue 9 finding 6: a 503 "Your worker restarted mid-request" here comes only from wrangler dev's proxy,
+    // when a source file changes mid-request (README, "Tests").
+    const auth = { 'content-type': 'application/json', authorization: `Bearer ${await login(platformUrl)}` };
+    const created = await fetch(`${platformUrl}/api/meetings`, {
+      method: 'POST',
+      headers: auth,
+      body: JSON.stringify({
+        schedulingType: 'instant',
+        title: 'Flood',
+        guestAccess: 'open',
+        waitingRoomEnabled: false,
+        maxParticipants: 20,
+      }),
+    });
+    const meeting = (await created.json()) as { id: string };
+    const post = (path: string, body: unknown, ip: string) =>
+      fetch(`${platformUrl}${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'cf-connecting-ip': ip },
+        body: JSON.stringify(body),
+      });
+    const guests = Array.from({ length: 50 }, (_, i) =>
+      post(`/api/meetings/${meeting.id}/guest-join`, { displayName: `Guest ${i}` }, `198.51.100.${i + 1}`),
+    );
+    const logins = Array.from({ length: 20 }, (_, i) =>
+      post('/api/auth/login', { email: OWNER_EMAIL, password: OWNER_PASSWORD }, `203.0.113.${i + 1}`),
+    );
+    const answers = await Promise.all([...guests, ...logins]);
+    const statuses = answers.map((response) => response.status);
+    expect(statuses.filter((status) => status >= 500)).toEqual([]);
+    for (const response of answers.filter((answer) => answer.status !== 200)) {
+      expect(response.status).toBe(429);
+      expect(Number(response.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(await response.json()).toMatchObject({ error: { code: expect.any(String), message: expect.any(String) } });
+    }
+    // Half the 20 seats may go to guests (maxGuests unset).
+    expect(statuses.slice(0, 50).filter((status) => status === 200).length).toBeLessThanOrEqual(10);
   });
 
   it('stops everything on SIGTERM: exit code 0, no process left behind', async () => {
