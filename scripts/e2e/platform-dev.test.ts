@@ -54,4 +54,21 @@ describe('platform dev server', () => {
     expect(outside).toEqual([]);
     await page.close();
   });
+
+  it("sends the page's Origin with its writes, which the same-origin check reads", async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/api/docs`);
+    const sent = page.waitForRequest((request) => request.method() === 'POST');
+    const status = await page.evaluate(async () => {
+      const response = await fetch('/api/auth/login', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'nobody@castio.example', password: 'not the password' }),
+      });
+      return response.status;
+    });
+    expect((await (await sent).allHeaders()).origin).toBe(server.url);
+    expect(status).toBe(401);
+    await page.close();
+  });
 });
