@@ -1,5 +1,6 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { presetDefinitions } from '../../shared/src/presets/preset-definitions';
 import { addMember, call, createOrg, expectError, json, type Session } from './helpers';
 import { apiOperations, fillPath } from './openapi-routes';
 
@@ -11,6 +12,7 @@ interface Tenant {
   member: Session;
   inviteId: string;
   logoFile: string;
+  presetId: string;
 }
 
 async function tenant(label: string, canary = ''): Promise<Tenant> {
@@ -28,7 +30,21 @@ async function tenant(label: string, canary = ''): Promise<Tenant> {
   form.set('kind', 'logo');
   form.set('file', new File([PNG], 'logo.png', { type: 'image/png' }));
   const logo = await json(await call('POST', '/api/org/branding', { token: owner.token, rawBody: form }));
-  return { owner, member, inviteId: invite.invite.id, logoFile: logo.url.split('/').pop() };
+  const videoParticipant = presetDefinitions().find((preset) => preset.name === 'video_participant')!;
+  const preset = await call('POST', '/api/presets', {
+    token: owner.token,
+    body: { ...videoParticipant, name: `preset-${canary || label}` },
+  });
+  expect(preset.status).toBe(201);
+  const presetId = (await json(preset)).id;
+  return { owner, member, inviteId: invite.invite.id, logoFile: logo.url.split('/').pop(), presetId };
+}
+
+/** A body each route takes, so that its answer is about the id alone. */
+function validBody(route: { method: string; path: string; operation: any }) {
+  if (!route.operation.requestBody?.content?.['application/json']) return undefined;
+  if (route.path.includes('{presetId}')) return { name: 'Hijacked' };
+  return route.method === 'PATCH' ? { role: 'admin' } : { name: 'Hijacked', role: 'admin' };
 }
 
 let a: Tenant;
@@ -41,22 +57,17 @@ beforeAll(async () => {
 describe('tenant isolation', () => {
   it('answers 404 for every route given another org’s ids, and changes nothing there', async () => {
     const { operations } = await apiOperations();
-    const withIds = operations.filter((route) => /\{(userId|inviteId|fileName)\}/.test(route.path));
-    expect(withIds.length).toBeGreaterThanOrEqual(5);
+    const withIds = operations.filter((route) => /\{(userId|inviteId|fileName|presetId)\}/.test(route.path));
+    expect(withIds.length).toBeGreaterThanOrEqual(9);
     for (const route of withIds) {
       const url = fillPath(route.path, {
         userId: b.member.user.id,
         inviteId: b.inviteId,
         orgId: a.owner.org.id,
         fileName: b.logoFile,
+        presetId: b.presetId,
       });
-      const body = route.operation.requestBody?.content?.['application/json']
-        ? { name: 'Hijacked', role: 'admin' }
-        : undefined;
-      const response = await call(route.method, url, {
-        token: a.owner.token,
-        body: body && (route.method === 'PATCH' ? { role: 'admin' } : body),
-      });
+      const response = await call(route.method, url, { token: a.owner.token, body: validBody(route) });
       await expectError(response, 404);
     }
     const member = await env.DB.prepare('SELECT role, is_active, name FROM users WHERE id = ?')
@@ -65,6 +76,8 @@ describe('tenant isolation', () => {
     expect(member).toEqual({ role: 'member', is_active: 1, name: `Member ${CANARY}` });
     const invite = await env.DB.prepare('SELECT revoked_at FROM org_invites WHERE id = ?').bind(b.inviteId).first();
     expect(invite).toEqual({ revoked_at: null });
+    const preset = await json(await call('GET', `/api/presets/${b.presetId}`, { token: b.owner.token }));
+    expect(preset).toMatchObject({ id: b.presetId, name: `preset-${CANARY}` });
   });
 
   it('never shows org B’s data in any org A response', async () => {

@@ -1,6 +1,7 @@
 /**
  * Migrations are additive only (seed §14.11, ARCHITECTURE item 6): an older Worker must keep running on the
- * newer schema, so no statement may drop, rename or rewrite what exists.
+ * newer schema, so no statement may drop, rename or rewrite what exists. Filling in a column the same migration
+ * adds rewrites nothing that existed, so that one kind of UPDATE is allowed (see isBackfillOfNewColumn).
  */
 const DESTRUCTIVE = [
   { pattern: /\bDROP\s+(TABLE|INDEX|VIEW|TRIGGER)\b/i, reason: 'drops an object' },
@@ -20,15 +21,37 @@ export interface MigrationProblem {
 /** Strips SQL comments so a comment that mentions DROP does not trip the lint. */
 const withoutComments = (sql: string) => sql.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '');
 
+/** The columns (`table.column`, lower case) a migration adds. */
+function addedColumns(queries: string[]): Set<string> {
+  const added = new Set<string>();
+  for (const query of queries)
+    for (const [, table, column] of withoutComments(query).matchAll(
+      /\bALTER\s+TABLE\s+(\w+)\s+ADD\s+(?:COLUMN\s+)?(\w+)/gi,
+    ))
+      added.add(`${table}.${column}`.toLowerCase());
+  return added;
+}
+
+/** `UPDATE t SET c = <constant> WHERE …`: one column set to one literal (a WHERE clause cannot assign). */
+const SINGLE_COLUMN_BACKFILL = /^\s*UPDATE\s+(\w+)\s+SET\s+(\w+)\s*=\s*(?:'[^']*'|-?\d+(?:\.\d+)?|NULL)\s+WHERE\b/i;
+
+/** An UPDATE that only sets a column added by this same migration: no older Worker reads that column. */
+function isBackfillOfNewColumn(statement: string, added: Set<string>): boolean {
+  const match = SINGLE_COLUMN_BACKFILL.exec(statement);
+  return match !== null && added.has(`${match[1]}.${match[2]}`.toLowerCase());
+}
+
 export function findDestructiveStatements(migrations: { name: string; queries: string[] }[]): MigrationProblem[] {
-  return migrations.flatMap((migration) =>
-    migration.queries.flatMap((query) => {
+  return migrations.flatMap((migration) => {
+    const added = addedColumns(migration.queries);
+    return migration.queries.flatMap((query) => {
       const statement = withoutComments(query);
+      if (isBackfillOfNewColumn(statement, added)) return [];
       return DESTRUCTIVE.filter(({ pattern }) => pattern.test(statement)).map(({ reason }) => ({
         migration: migration.name,
         statement: statement.trim().slice(0, 120),
         reason,
       }));
-    }),
-  );
+    });
+  });
 }

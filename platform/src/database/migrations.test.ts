@@ -92,4 +92,27 @@ describe('platform migrations', () => {
       'deletes rows',
     ]);
   });
+
+  it('the additive lint lets a migration fill in a column it adds, and nothing more', () => {
+    const problems = findDestructiveStatements([
+      {
+        name: '0098_backfill.sql',
+        queries: [
+          'ALTER TABLE users ADD COLUMN nickname TEXT',
+          "UPDATE users SET nickname = '' WHERE id = (SELECT id FROM users ORDER BY id LIMIT 1)",
+          "UPDATE users SET name = 'x' WHERE id = '1'",
+          "UPDATE users SET nickname = '', name = 'x' WHERE id = '1'",
+          'UPDATE users SET nickname = name WHERE true',
+        ],
+      },
+      // A column added by an earlier migration is existing data by now.
+      { name: '0099_later.sql', queries: ["UPDATE users SET nickname = 'y' WHERE id = '1'"] },
+    ]);
+    expect(problems.map((problem) => problem.statement)).toEqual([
+      "UPDATE users SET name = 'x' WHERE id = '1'",
+      "UPDATE users SET nickname = '', name = 'x' WHERE id = '1'",
+      'UPDATE users SET nickname = name WHERE true',
+      "UPDATE users SET nickname = 'y' WHERE id = '1'",
+    ]);
+  });
 });

@@ -1,3 +1,4 @@
+import type { PresetName } from '../../../shared/src/presets/preset-definitions';
 import { resolvePreset } from '../../../shared/src/presets/resolve-preset';
 import { toRtkDesignTokens } from '../../../shared/src/presets/preset-branding';
 import type { RtkClient } from '../../../shared/src/rtk';
@@ -7,6 +8,7 @@ import { ApiError, conflict, forbidden } from '../http/errors';
 import { designTokensFromOrgSettings } from '../org/design-tokens';
 import type { OrgSettings } from '../org/settings-schema';
 import { getOrgSettings } from '../org/settings-service';
+import { orgPresetScope } from '../presets/org-preset-scope';
 import { ensurePresetsProvisioned } from '../presets/provision';
 import type { ParticipantRole } from '../rbac/policy';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
@@ -108,7 +110,8 @@ export async function admitParticipant(
     holder: SeatHolder;
     instance: MeetingInstance;
     meeting: MeetingRow;
-    presetName: string;
+    /** The built-in's name as the API shows it; RTK holds the org's preset under the org's name for it. */
+    presetName: PresetName;
     name: string;
     /** The org settings' `updatedAt`: lets the preset check trust a recent result for the same branding. */
     settingsVersion: string;
@@ -129,13 +132,14 @@ export async function admitParticipant(
           30,
         )
       : capacityReached('This meeting has no more room for guests. Ask the host to invite you as a member.', 30);
-  await ensurePresetsProvisioned(env, meeting.org_id, input.settingsVersion).catch(() => undefined);
   const customParticipantId = holder.userId ? `user:${holder.userId}` : `guest:${holder.guestTokenId}`;
   try {
+    await ensurePresetsProvisioned(env, meeting.org_id, input.settingsVersion).catch(() => undefined);
+    const scope = await orgPresetScope(env, meeting.org_id);
     const participant = await callRealtimeKit('add you to the meeting', () =>
       rtk.participants.add(instance.rtkMeetingId, {
         name: input.name,
-        presetName: input.presetName,
+        presetName: scope.toRtk(input.presetName),
         customParticipantId,
       }),
     );

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
+import { listAllPresets } from '../presets/rtk-access';
 import { createMeeting, inAnHour, join, rowOf, rtk } from './meetings.testkit';
 import { activateDueMeetings, activateDueOccurrences } from './scheduling-cron';
 
@@ -24,6 +25,16 @@ async function newTeam(label: string) {
   ]);
 }
 
+/** What RTK calls each preset of the team's org, by the org's name for it (other orgs have presets of their own). */
+async function rtkNamesOfOrgPresets(): Promise<Map<string, string>> {
+  const [listed, all] = await Promise.all([
+    json(await call('GET', '/api/presets', { token: owner.token })),
+    listAllPresets(rtk),
+  ]);
+  const rtkNameById = new Map(all.map((preset) => [preset.id, preset.name]));
+  return new Map(listed.items.map((item: { id: string; name: string }) => [item.name, rtkNameById.get(item.id)]));
+}
+
 async function joinAsEveryone(meetingId: string, expectedRtkMeetingId: string, type = 'video', creator = host) {
   const expected: [Session, string][] = [
     [owner, `${type}_host`],
@@ -32,14 +43,27 @@ async function joinAsEveryone(meetingId: string, expectedRtkMeetingId: string, t
     [otherHost, `${type}_participant`],
     [member, `${type}_participant`],
   ];
+  const joined = [];
   for (const [session, preset] of expected) {
     const response = await join(session, meetingId);
     const body = await json(response);
     expect(response.status, JSON.stringify(body)).toBe(200);
     expect(body).toMatchObject({ presetName: preset, rtkMeetingId: expectedRtkMeetingId, role: session.user.role });
     expect(body.rtkAuthToken).toBeTruthy();
-    const participant = await rtk.participants.get(expectedRtkMeetingId, body.rtkParticipantId);
-    expect(participant).toMatchObject({ preset_name: preset, custom_participant_id: `user:${session.user.id}` });
+    joined.push({
+      session,
+      preset,
+      participant: await rtk.participants.get(expectedRtkMeetingId, body.rtkParticipantId),
+    });
+  }
+  // The first join provisioned the org's presets; each participant holds the org's own.
+  const rtkNames = await rtkNamesOfOrgPresets();
+  for (const { session, preset, participant } of joined) {
+    expect(rtkNames.get(preset)).toBeDefined();
+    expect(participant).toMatchObject({
+      preset_name: rtkNames.get(preset),
+      custom_participant_id: `user:${session.user.id}`,
+    });
   }
   const guest = await call('POST', `/api/meetings/${meetingId}/guest-join`, { body: { displayName: 'Visiting Vera' } });
   const guestBody = await json(guest);

@@ -3,6 +3,8 @@ import type { RtkClient, RtkParticipant } from '../../../shared/src/rtk';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import { notFound } from '../http/errors';
+import { orgPresetScope } from '../presets/org-preset-scope';
+import { participantPresetName } from '../presets/preset-scope';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { managedMeeting } from './access';
 import { type CurrentRoom, callRealtimeKitExpecting, currentRoom, unlessGone } from './current-room';
@@ -50,7 +52,10 @@ const presetChangeStatement = (db: D1Database, event: PresetChange) =>
       event.performedBy,
     );
 
-/** POST …/participants/:pid/preset (§5.5): RTK first, then the audit row; RTK is put back if that row fails. */
+/**
+ * POST …/participants/:pid/preset (§5.5): RTK first, then the audit row; RTK is put back if that row fails.
+ * The API, the audit log and the ranks speak the org's preset names; RTK holds them under the org's RTK names.
+ */
 export async function changeParticipantPreset(
   env: Env,
   auth: AuthContext,
@@ -62,20 +67,24 @@ export async function changeParticipantPreset(
   const to = presetForMeetingType(meeting.meeting_type, presetName);
   const room = await currentRoom(env, meeting);
   const rtk = realtimeKit(env);
-  const participant = await participantInRoom(rtk, room, participantId);
+  const [participant, scope] = await Promise.all([
+    participantInRoom(rtk, room, participantId),
+    orgPresetScope(env, meeting.org_id),
+  ]);
   const identity = identityOf(participant.custom_participant_id);
-  const from = participant.preset_name;
+  const from = participantPresetName(scope, participant.preset_name);
   const result = { participantId, ...identity, presetFrom: from, presetTo: to };
   if (from === to) return { ...result, change: 'unchanged' as const };
-  const setPreset = (name: string) => rtk.participants.update(room.rtkMeetingId, participantId, { presetName: name });
-  await callRealtimeKit('change the participant’s preset', () => setPreset(to));
+  const setPreset = (rtkName: string) =>
+    rtk.participants.update(room.rtkMeetingId, participantId, { presetName: rtkName });
+  await callRealtimeKit('change the participant’s preset', () => setPreset(scope.toRtk(to)));
   const change = presetRank(to) > presetRank(from) ? ('promoted' as const) : ('demoted' as const);
   const event = { meeting, room, participantId, identity, from, to, change, performedBy: auth.userId };
   await presetChangeStatement(env.DB, event)
     .run()
     .catch(async (error: unknown) => {
       // Best effort: a change nobody can see in the audit log should not stay in effect.
-      if (from) await setPreset(from).catch(() => undefined);
+      if (participant.preset_name) await setPreset(participant.preset_name).catch(() => undefined);
       throw error;
     });
   return { ...result, change };

@@ -2,6 +2,8 @@ import type { RtkPage, RtkSessionParticipant } from '../../../shared/src/rtk';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import type { UserRole } from '../rbac/policy';
+import { orgPresetScope } from '../presets/org-preset-scope';
+import { participantPresetName } from '../presets/preset-scope';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { parseCustomParticipantId } from '../webhooks/identity';
 import { managedMeeting } from './access';
@@ -40,7 +42,10 @@ function connectedParticipants(peers: RtkSessionParticipant[]) {
   return [...earliest.entries()];
 }
 
-/** Each participant's latest preset as our join flow and audit log set it (RTK's session rows keep the first). */
+/**
+ * Each participant's latest preset as our join flow and audit log set it (RTK's session rows keep the first),
+ * by the org's name for it.
+ */
 async function latestPresets(db: D1Database, meetingId: string, participantIds: string[]) {
   const { results } = await db
     .prepare(
@@ -77,7 +82,7 @@ export async function listRoomParticipants(env: Env, auth: AuthContext, meetingI
     peer,
     ...identityOf(peer.custom_participant_id),
   }));
-  const [presets, roles] = await Promise.all([
+  const [presets, roles, scope] = await Promise.all([
     latestPresets(
       env.DB,
       meeting.id,
@@ -88,13 +93,14 @@ export async function listRoomParticipants(env: Env, auth: AuthContext, meetingI
       auth.orgId,
       people.flatMap((person) => (person.userId ? [person.userId] : [])),
     ),
+    orgPresetScope(env, meeting.org_id),
   ]);
   const items: RoomParticipant[] = people.map(({ participantId, peer, userId, guestTokenId }) => ({
     participantId,
     userId,
     guestTokenId,
     displayName: peer.display_name,
-    presetName: presets.get(participantId) ?? peer.preset_name,
+    presetName: presets.get(participantId) ?? participantPresetName(scope, peer.preset_name),
     role: guestTokenId ? 'guest' : userId ? (roles.get(userId) ?? null) : null,
     joinedAt: peer.joined_at,
   }));

@@ -4,6 +4,8 @@ export interface OrgRow {
   slug: string;
   owner_id: string | null;
   rtk_app_id: string | null;
+  /** Its presets' names in RTK start with this; null: the reserved `org-<id>-` (presets/preset-scope.ts). */
+  rtk_preset_prefix: string | null;
   created_at: string;
 }
 
@@ -21,25 +23,32 @@ export async function findSoleOrg(db: D1Database): Promise<OrgRow | null> {
   return results.length === 1 ? results[0]! : null;
 }
 
+export const findRtkPresetPrefix = (db: D1Database, orgId: string) =>
+  db
+    .prepare('SELECT rtk_preset_prefix FROM organizations WHERE id = ?')
+    .bind(orgId)
+    .first<Pick<OrgRow, 'rtk_preset_prefix'>>();
+
+/** The deployment's first org keeps RTK's plain preset names (''); every later one gets the reserved prefix. */
+const PRESET_PREFIX_OF_NEW_ORG = "CASE WHEN EXISTS (SELECT 1 FROM organizations) THEN NULL ELSE '' END";
+
 /**
  * Statements creating an org with its settings row. With `onlyIfFirst`, the org row is inserted only while
- * the deployment has no org yet, in one atomic statement, so two racing first sign-ups cannot both create one.
+ * the deployment has no org yet, in one atomic statement, so two racing first sign-ups cannot both create one
+ * (nor, without it, both take the first org's preset names).
  */
 export function insertOrgStatements(
   db: D1Database,
   org: { id: string; name: string; slug: string; ownerId: string; rtkAppId: string | null },
   onlyIfFirst: boolean,
 ) {
-  const insertOrg = onlyIfFirst
-    ? db
-        .prepare(
-          `INSERT INTO organizations (id, name, slug, owner_id, rtk_app_id)
-           SELECT ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM organizations)`,
-        )
-        .bind(org.id, org.name, org.slug, org.ownerId, org.rtkAppId)
-    : db
-        .prepare('INSERT INTO organizations (id, name, slug, owner_id, rtk_app_id) VALUES (?, ?, ?, ?, ?)')
-        .bind(org.id, org.name, org.slug, org.ownerId, org.rtkAppId);
+  const insertOrg = db
+    .prepare(
+      `INSERT INTO organizations (id, name, slug, owner_id, rtk_app_id, rtk_preset_prefix)
+       SELECT ?, ?, ?, ?, ?, ${PRESET_PREFIX_OF_NEW_ORG}
+       ${onlyIfFirst ? 'WHERE NOT EXISTS (SELECT 1 FROM organizations)' : ''}`,
+    )
+    .bind(org.id, org.name, org.slug, org.ownerId, org.rtkAppId);
   const insertSettings = db
     .prepare('INSERT INTO org_settings (org_id) SELECT id FROM organizations WHERE id = ?')
     .bind(org.id);

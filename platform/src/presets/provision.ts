@@ -1,12 +1,7 @@
 import * as Sentry from '@sentry/cloudflare';
 import { sha256Hex } from '../../../shared/src/encoding';
 import { brandPreset } from '../../../shared/src/presets/preset-branding';
-import {
-  type BuiltInPreset,
-  isPresetName,
-  type PresetName,
-  presetDefinitions,
-} from '../../../shared/src/presets/preset-definitions';
+import { type PresetName, presetDefinitions } from '../../../shared/src/presets/preset-definitions';
 import type { RtkPresetBody } from '../../../shared/src/presets/preset-schema';
 import {
   type RtkClient,
@@ -22,6 +17,7 @@ import { getOrgSettings } from '../org/settings-service';
 import { realtimeKit } from '../realtimekit/client';
 import { listAllPresets, withRtkErrors } from './rtk-access';
 import { matchesDesired } from './matches-desired';
+import { orgPresetScope } from './org-preset-scope';
 
 export interface ProvisionResult {
   created: PresetName[];
@@ -42,10 +38,20 @@ const FINGERPRINT_TTL_SECONDS = 24 * 60 * 60;
 const fingerprintKey = (env: Env, orgId: string) => `presets:fingerprint:${env.RTK_APP_ID}:${orgId}`;
 const failureKey = (orgId: string) => `presets:provisioning-failure:${orgId}`;
 
-/** The 13 built-in presets carrying the org's branding. */
-export async function brandedPresets(env: Env, orgId: string): Promise<BuiltInPreset[]> {
-  const tokens = designTokensFromOrgSettings(await getOrgSettings(env, orgId), env.APP_BASE_URL);
-  return presetDefinitions().map((body) => brandPreset(body, tokens));
+/** One of the org's 13 built-ins: its name, and its body as RTK is to hold it (branded, under the org's RTK name). */
+interface DesiredPreset {
+  name: PresetName;
+  body: RtkPresetBody;
+}
+
+/** The 13 built-in presets carrying the org's branding, named as the org's in the deployment's RTK app. */
+async function desiredPresets(env: Env, orgId: string): Promise<DesiredPreset[]> {
+  const [settings, scope] = await Promise.all([getOrgSettings(env, orgId), orgPresetScope(env, orgId)]);
+  const tokens = designTokensFromOrgSettings(settings, env.APP_BASE_URL);
+  return presetDefinitions().map((definition) => ({
+    name: definition.name,
+    body: { ...brandPreset(definition, tokens), name: scope.toRtk(definition.name) },
+  }));
 }
 
 type Outcome = 'created' | 'updated' | 'unchanged';
@@ -72,11 +78,11 @@ async function reconcile(rtk: RtkClient, body: RtkPresetBody, existing: RtkPrese
   }
 }
 
-/** Deletes all but the oldest preset of each built-in name; every concurrent run picks the same survivor. */
-async function removeDuplicates(rtk: RtkClient, presets: RtkPresetSummary[]): Promise<number> {
+/** Deletes all but the oldest preset of each of the org's built-in names; concurrent runs pick the same survivor. */
+async function removeDuplicates(rtk: RtkClient, builtInNames: Set<string>, presets: RtkPresetSummary[]) {
   const seen = new Set<string>();
   const extras = presets.filter((preset) => {
-    if (!isPresetName(preset.name)) return false;
+    if (!builtInNames.has(preset.name)) return false;
     if (!seen.has(preset.name)) {
       seen.add(preset.name);
       return false;
@@ -94,21 +100,28 @@ async function removeDuplicates(rtk: RtkClient, presets: RtkPresetSummary[]): Pr
   return extras.length;
 }
 
-async function reconcileAll(rtk: RtkClient, desired: BuiltInPreset[]): Promise<ProvisionResult> {
+/** Only the org's own built-ins (by their RTK names) are looked at, changed or deduplicated. */
+async function reconcileAll(rtk: RtkClient, desired: DesiredPreset[]): Promise<ProvisionResult> {
   const existing = await listAllPresets(rtk);
   const oldestByName = new Map<string, RtkPresetSummary>();
   for (const preset of existing) if (!oldestByName.has(preset.name)) oldestByName.set(preset.name, preset);
-  const outcomes = await Promise.all(desired.map((body) => reconcile(rtk, body, oldestByName.get(body.name))));
+  const outcomes = await Promise.all(desired.map(({ body }) => reconcile(rtk, body, oldestByName.get(body.name))));
   const result: ProvisionResult = { created: [], updated: [], unchanged: [], duplicatesRemoved: 0 };
   for (const [index, outcome] of outcomes.entries()) result[outcome].push(desired[index]!.name);
+  const builtInNames = new Set(desired.map(({ body }) => body.name));
   // Only a create can have raced with another run's create; otherwise the first listing is still accurate.
-  result.duplicatesRemoved = await removeDuplicates(rtk, result.created.length ? await listAllPresets(rtk) : existing);
+  const current = result.created.length ? await listAllPresets(rtk) : existing;
+  result.duplicatesRemoved = await removeDuplicates(rtk, builtInNames, current);
   return result;
 }
 
-const fingerprintOf = (desired: BuiltInPreset[]) => sha256Hex(JSON.stringify(desired));
+/**
+ * Of the bodies as RTK holds them: the org's RTK names are part of it, so an org whose names changed (its first
+ * check after migration 0003) provisions again; the first org's bodies, and so its fingerprint, stay as they were.
+ */
+const fingerprintOf = (desired: DesiredPreset[]) => sha256Hex(JSON.stringify(desired.map(({ body }) => body)));
 
-async function provision(env: Env, orgId: string, rtk: RtkClient, desired: BuiltInPreset[], fingerprint: string) {
+async function provision(env: Env, orgId: string, rtk: RtkClient, desired: DesiredPreset[], fingerprint: string) {
   const result = await withRtkErrors(() => reconcileAll(rtk, desired));
   // Bookkeeping only: if KV refuses (one write per key per second), the next check just provisions again.
   await Promise.all([
@@ -119,19 +132,19 @@ async function provision(env: Env, orgId: string, rtk: RtkClient, desired: Built
 }
 
 /**
- * Creates or updates the 13 built-in presets by name, branded for the org (ARCHITECTURE item 5). Idempotent:
- * a second run changes nothing. Presets belong to the deployment's RTK app, so with several orgs on one
- * deployment the last org to provision sets the branding.
+ * Creates or updates the org's 13 built-in presets by name, branded for the org (ARCHITECTURE item 5).
+ * Idempotent: a second run changes nothing. All orgs' presets are in the deployment's RTK app, each org's under
+ * names of its own (preset-scope.ts), so one org's branding never reaches another's presets.
  */
 export async function provisionPresets(env: Env, orgId: string): Promise<ProvisionResult> {
   const rtk = realtimeKit(env);
-  const desired = await brandedPresets(env, orgId);
+  const desired = await desiredPresets(env, orgId);
   return provision(env, orgId, rtk, desired, await fingerprintOf(desired));
 }
 
 /** Provisions only when the branded presets differ from the last successful run (or it was a day ago). */
 async function provisionIfChanged(env: Env, orgId: string, rtk: RtkClient): Promise<ProvisionResult | 'current'> {
-  const desired = await brandedPresets(env, orgId);
+  const desired = await desiredPresets(env, orgId);
   const fingerprint = await fingerprintOf(desired);
   if ((await env.KV_CACHE.get(fingerprintKey(env, orgId))) === fingerprint) return 'current';
   return provision(env, orgId, rtk, desired, fingerprint);
@@ -144,7 +157,8 @@ const CONFIRMED_FOR_MS = 60_000;
 /**
  * For the meetings code before a join. With the org settings' version (`updatedAt`), a check made in this
  * isolate within the last minute for the same branding is trusted: no settings read, hashing or KV read on
- * the hot path. Otherwise one D1 and one KV read; RTK only when the branding changed.
+ * the hot path. Otherwise one D1 and one KV read (plus, once per isolate, the org's preset names); RTK only when
+ * the branding changed.
  */
 export async function ensurePresetsProvisioned(
   env: Env,

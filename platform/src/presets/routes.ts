@@ -28,7 +28,7 @@ const listRoute = defineRoute('presets.manage', {
   method: 'get',
   path: '/api/presets',
   tags,
-  summary: 'The RealtimeKit presets of this deployment',
+  summary: 'The organisation’s RealtimeKit presets',
   responses: {
     200: { description: 'Presets', content: { 'application/json': { schema: PresetListSchema } } },
     ...rtkErrors,
@@ -50,7 +50,7 @@ const createRoute = defineRoute('presets.manage', {
   tags,
   summary: 'Create a custom preset',
   request: jsonBody(PresetBodySchema),
-  responses: { 201: presetResponse, ...errorResponses(409), ...rtkErrors },
+  responses: { 201: presetResponse, ...errorResponses(409, 422), ...rtkErrors },
 });
 
 const cloneRoute = defineRoute('presets.manage', {
@@ -68,7 +68,7 @@ const patchRoute = defineRoute('presets.manage', {
   tags,
   summary: 'Change a custom preset (built-ins follow Castio’s definitions and your branding)',
   request: { params: presetParams, ...jsonBody(PresetPatchSchema) },
-  responses: { 200: presetResponse, ...errorResponses(404, 409), ...rtkErrors },
+  responses: { 200: presetResponse, ...errorResponses(404, 409, 422), ...rtkErrors },
 });
 
 const deleteRoute = defineRoute('presets.manage', {
@@ -93,18 +93,21 @@ const provisionRoute = defineRoute('presets.manage', {
   },
 });
 
+/** Every preset route works on the caller's org's presets only (service.ts: another org's are not found). */
 export const presetRoutes = createRouter()
   .openapi(provisionRoute, async (c) => c.json(await provisionPresets(c.env, c.get('auth').orgId), 200))
   .openapi(listRoute, async (c) => c.json(await listPresets(c.env, c.get('auth').orgId), 200))
-  .openapi(getRoute, async (c) => c.json(await getPreset(c.env, c.req.valid('param').presetId), 200))
-  .openapi(createRoute, async (c) => c.json(await createPreset(c.env, c.req.valid('json')), 201))
+  .openapi(getRoute, async (c) =>
+    c.json(await getPreset(c.env, c.get('auth').orgId, c.req.valid('param').presetId), 200),
+  )
+  .openapi(createRoute, async (c) => c.json(await createPreset(c.env, c.get('auth').orgId, c.req.valid('json')), 201))
   .openapi(cloneRoute, async (c) =>
-    c.json(await clonePreset(c.env, c.req.valid('param').presetId, c.req.valid('json').name), 201),
+    c.json(await clonePreset(c.env, c.get('auth').orgId, c.req.valid('param').presetId, c.req.valid('json').name), 201),
   )
   .openapi(patchRoute, async (c) =>
-    c.json(await updatePreset(c.env, c.req.valid('param').presetId, c.req.valid('json')), 200),
+    c.json(await updatePreset(c.env, c.get('auth').orgId, c.req.valid('param').presetId, c.req.valid('json')), 200),
   )
   .openapi(deleteRoute, async (c) => {
-    await deletePreset(c.env, c.req.valid('param').presetId);
+    await deletePreset(c.env, c.get('auth').orgId, c.req.valid('param').presetId);
     return c.body(null, 204);
   });
