@@ -57,11 +57,16 @@ describe('nothing is lost', () => {
     await expectRowsMatch(rtk, truth, [owner, member]);
   });
 
-  it('when every delivery, RTK’s duplicates included, arrives twice and all at once', async () => {
+  it('when every delivery, RTK’s duplicates included, arrives four times at once, replays under other headers', async () => {
     const { truth, deliveries } = await playSession({ participants: 3, duplicate: true, reorder: true, seed: 99 });
     expect(truth.webhooks.some((webhook) => webhook.duplicated)).toBe(true);
     const answers = await Promise.all(
-      deliveries.flatMap((delivery) => [rtk.deliver(delivery), rtk.deliver(delivery, { uuid: crypto.randomUUID() })]),
+      deliveries.flatMap((delivery) => [
+        rtk.deliver(delivery),
+        rtk.deliver(delivery, { uuid: crypto.randomUUID() }),
+        rtk.deliver(delivery, { uuid: crypto.randomUUID(), webhookId: crypto.randomUUID() }),
+        rtk.deliver(delivery, { uuid: null, webhookId: null }),
+      ]),
     );
     expect(answers.map((answer) => answer.status).every((status) => status === 200)).toBe(true);
     await runCrons(1);
