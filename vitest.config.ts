@@ -29,7 +29,8 @@ export default defineConfig({
         },
       },
       {
-        // Dev tools that run in Node: the local cloud, scripts, their contract tests; and pure code's *.node.test.ts.
+        // Dev tools that run in Node: the local cloud, scripts, their contract tests; pure code's *.node.test.ts and
+        // checks of the Worker's source.
         test: {
           name: 'node',
           environment: 'node',

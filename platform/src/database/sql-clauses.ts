@@ -22,6 +22,16 @@ export class SqlClauses {
   }
 }
 
+/**
+ * `column IN (…)` for a list that grows with input. D1 binds at most 100 parameters per statement, so a list
+ * must never become one `?` per item: it travels as one JSON parameter that SQLite's json_each expands, and the
+ * statement keeps the same parameter count for any length. Bind `value` where `sql` sits.
+ */
+export const inList = (column: string, values: readonly (string | number)[]) => ({
+  sql: `${column} IN (SELECT value FROM json_each(?))`,
+  value: JSON.stringify(values),
+});
+
 /** Escapes LIKE wildcards so user text matches literally (use with `ESCAPE '\\'`). */
 export const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 

@@ -2,6 +2,7 @@ import { newId } from '../../../shared/src/ids';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import { ApiError, notFound } from '../http/errors';
+import { findOrgUsersByIds } from '../users/queries';
 import { managedMeeting, meetingOf } from './access';
 
 interface InviteRow {
@@ -39,12 +40,7 @@ export async function inviteToMeeting(
   const meeting = await managedMeeting(env, auth, meetingId);
   const userIds = [...new Set(body.userIds)];
   if (userIds.length > 0) {
-    const { results } = await env.DB.prepare(
-      `SELECT id FROM users WHERE org_id = ? AND id IN (${userIds.map(() => '?').join(',')})`,
-    )
-      .bind(auth.orgId, ...userIds)
-      .all<{ id: string }>();
-    const known = new Set(results.map((row) => row.id));
+    const known = new Set((await findOrgUsersByIds(env.DB, auth.orgId, userIds)).map((user) => user.id));
     const unknown = userIds.filter((id) => !known.has(id));
     if (unknown.length > 0)
       throw new ApiError(422, 'unknown_users', 'Some invited people are not in your organisation.', {

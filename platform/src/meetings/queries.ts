@@ -1,4 +1,4 @@
-import { likePattern, SqlClauses } from '../database/sql-clauses';
+import { inList, likePattern, SqlClauses } from '../database/sql-clauses';
 import type { Meeting, MeetingListQuery, MeetingStatus, MeetingType, SchedulingType } from './schemas';
 
 export interface MeetingRow {
@@ -149,9 +149,10 @@ export async function listMeetings(
 
 export const patternsOf = async (db: D1Database, meetingIds: string[]) => {
   if (meetingIds.length === 0) return new Map<string, RecurringPatternRow>();
+  const meetings = inList('meeting_id', meetingIds);
   const { results } = await db
-    .prepare(`SELECT * FROM recurring_patterns WHERE meeting_id IN (${meetingIds.map(() => '?').join(',')})`)
-    .bind(...meetingIds)
+    .prepare(`SELECT * FROM recurring_patterns WHERE ${meetings.sql}`)
+    .bind(meetings.value)
     .all<RecurringPatternRow>();
   return new Map(results.map((pattern) => [pattern.meeting_id, pattern]));
 };

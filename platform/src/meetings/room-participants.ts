@@ -1,10 +1,11 @@
 import type { RtkPage, RtkSessionParticipant } from '../../../shared/src/rtk';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
-import type { UserRole } from '../rbac/policy';
+import { inList } from '../database/sql-clauses';
 import { orgPresetScope } from '../presets/org-preset-scope';
 import { participantPresetName } from '../presets/preset-scope';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
+import { findOrgUsersByIds } from '../users/queries';
 import { parseCustomParticipantId } from '../webhooks/identity';
 import { managedMeeting } from './access';
 import { currentRoom, liveSessionOf } from './current-room';
@@ -47,23 +48,20 @@ function connectedParticipants(peers: RtkSessionParticipant[]) {
  * by the org's name for it.
  */
 async function latestPresets(db: D1Database, meetingId: string, participantIds: string[]) {
+  const participants = inList('rtk_participant_id', participantIds);
   const { results } = await db
     .prepare(
       `SELECT rtk_participant_id, preset_to FROM participant_events
-       WHERE meeting_id = ? AND preset_to IS NOT NULL AND rtk_participant_id IN (SELECT value FROM json_each(?))
+       WHERE meeting_id = ? AND preset_to IS NOT NULL AND ${participants.sql}
        ORDER BY id`,
     )
-    .bind(meetingId, JSON.stringify(participantIds))
+    .bind(meetingId, participants.value)
     .all<{ rtk_participant_id: string; preset_to: string }>();
   return new Map(results.map((row) => [row.rtk_participant_id, row.preset_to]));
 }
 
 async function rolesOf(db: D1Database, orgId: string, userIds: string[]) {
-  const { results } = await db
-    .prepare('SELECT id, role FROM users WHERE org_id = ? AND id IN (SELECT value FROM json_each(?))')
-    .bind(orgId, JSON.stringify(userIds))
-    .all<{ id: string; role: UserRole }>();
-  return new Map(results.map((row) => [row.id, row.role]));
+  return new Map((await findOrgUsersByIds(db, orgId, userIds)).map((user) => [user.id, user.role]));
 }
 
 /** GET /api/meetings/:id/participants: everyone connected to the meeting's current room right now. */

@@ -1,4 +1,4 @@
-import { likePattern, SqlClauses } from '../database/sql-clauses';
+import { inList, likePattern, SqlClauses } from '../database/sql-clauses';
 import type { User } from '../auth/schemas';
 import type { UserRole } from '../rbac/policy';
 
@@ -33,6 +33,16 @@ export const findUserById = (db: D1Database, orgId: string, userId: string) =>
 
 export const findUserByEmail = (db: D1Database, orgId: string, email: string) =>
   db.prepare('SELECT * FROM users WHERE org_id = ? AND email = ?').bind(orgId, email).first<UserRow>();
+
+/** Which of `userIds` are users of the org, with their roles (any number of ids: see inList). */
+export async function findOrgUsersByIds(db: D1Database, orgId: string, userIds: readonly string[]) {
+  const ids = inList('id', userIds);
+  const { results } = await db
+    .prepare(`SELECT id, role FROM users WHERE org_id = ? AND ${ids.sql}`)
+    .bind(orgId, ids.value)
+    .all<Pick<UserRow, 'id' | 'role'>>();
+  return results;
+}
 
 export interface NewUser {
   id: string;

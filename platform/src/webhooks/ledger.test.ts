@@ -57,11 +57,16 @@ describe('nothing is lost', () => {
     await expectRowsMatch(rtk, truth, [owner, member]);
   });
 
-  it('when every delivery, RTK’s duplicates included, arrives twice and all at once', async () => {
+  it('when every delivery, RTK’s duplicates included, arrives four times at once, replays under other headers', async () => {
     const { truth, deliveries } = await playSession({ participants: 3, duplicate: true, reorder: true, seed: 99 });
     expect(truth.webhooks.some((webhook) => webhook.duplicated)).toBe(true);
     const answers = await Promise.all(
-      deliveries.flatMap((delivery) => [rtk.deliver(delivery), rtk.deliver(delivery, { uuid: crypto.randomUUID() })]),
+      deliveries.flatMap((delivery) => [
+        rtk.deliver(delivery),
+        rtk.deliver(delivery, { uuid: crypto.randomUUID() }),
+        rtk.deliver(delivery, { uuid: crypto.randomUUID(), webhookId: crypto.randomUUID() }),
+        rtk.deliver(delivery, { uuid: null, webhookId: null }),
+      ]),
     );
     expect(answers.map((answer) => answer.status).every((status) => status === 200)).toBe(true);
     await runCrons(1);
@@ -136,11 +141,15 @@ type Step = (typeof faultSchedule extends fc.Arbitrary<infer T> ? T : never)['pl
 
 /**
  * RTK-side failures for the first processing run of the chosen deliveries: the recording lookup on UPLOADED
- * (three failures, as the client retries twice) and the transcript, summary and chat downloads.
+ * (three failures, as the client retries twice) and the transcript, summary and chat downloads. RTK's duplicate
+ * of a delivery is the same event, stored and processed once, so it gets no rules of its own: stacked on the
+ * same path they would fail that event's later attempts too, until it ran out of attempts.
  */
 function rtkFaults(truth: PlayedSession, deliveries: RtkDelivery[], plan: Step[]): FaultRule[] {
+  const faulted = new Set<string>();
   return deliveries.flatMap((delivery, index): FaultRule[] => {
-    if (!plan[index % plan.length]!.rtkFault) return [];
+    if (!plan[index % plan.length]!.rtkFault || faulted.has(delivery.body)) return [];
+    faulted.add(delivery.body);
     const body = JSON.parse(delivery.body) as { recording?: { id: string; status: string } };
     if (body.recording?.status === 'UPLOADED')
       return [

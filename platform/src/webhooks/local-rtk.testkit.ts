@@ -190,11 +190,22 @@ export async function localRtk(name: string, overrides: Partial<Env> = {}) {
       return deliveries.collect();
     },
 
-    /** Hands one delivery to the Worker, as RTK sends it unless `uuid` changes (null: no rtk-uuid header). */
-    deliver(delivery: RtkDelivery, options: { env?: Env; uuid?: string | null; path?: string } = {}) {
+    /**
+     * Hands one delivery to the Worker, as RTK sends it unless `uuid` or `webhookId` change the unsigned
+     * `rtk-uuid` / `rtk-webhook-id` headers (null: no such header), as a replay of the signed body could.
+     */
+    deliver(
+      delivery: RtkDelivery,
+      options: { env?: Env; uuid?: string | null; webhookId?: string | null; path?: string } = {},
+    ) {
       const headers = { ...delivery.headers };
-      if (options.uuid === null) delete headers['rtk-uuid'];
-      else if (options.uuid) headers['rtk-uuid'] = options.uuid;
+      for (const [name, value] of [
+        ['rtk-uuid', options.uuid],
+        ['rtk-webhook-id', options.webhookId],
+      ] as const) {
+        if (value === null) delete headers[name];
+        else if (value) headers[name] = value;
+      }
       return call('POST', options.path ?? '/webhooks/rtk', {
         rawBody: delivery.body,
         headers,

@@ -25,8 +25,11 @@ const UNKNOWN_TYPE = 'ignored: unknown event type';
 /**
  * The raw event and its delivery-tracking row in one D1 batch (one transaction, one round trip). The org is
  * resolved inside it from meetings / meeting_occurrences; events for meetings we don't know are kept with no
- * org and marked ignored. Both UNIQUE keys (`rtk-uuid`, and `rtk-webhook-id` + body hash) dedupe; the delivery
- * row exists only if the event row is new. Returns the new event id, or null for a duplicate.
+ * org and marked ignored. A body already stored is a duplicate whatever its headers say: RTK's signature covers
+ * only the body, so `rtk-uuid` and `rtk-webhook-id` can be anything on a replay. The check is part of the insert
+ * (D1 runs one statement at a time, so identical deliveries arriving at once store one row; migration 0005
+ * indexes the hash). The delivery row exists only if the event row is new. Returns the new event id, or null for
+ * a duplicate.
  */
 export async function storeRawEvent(db: D1Database, input: StoredEventInput): Promise<string | null> {
   const eventId = newId();
@@ -43,7 +46,7 @@ export async function storeRawEvent(db: D1Database, input: StoredEventInput): Pr
                 CASE WHEN t.org_id IS NULL THEN ?11 WHEN ?6 = 0 THEN ?12 END,
                 ?10,
                 CASE WHEN t.org_id IS NULL OR ?6 = 0 THEN ?10 END
-           FROM (${target}) AS t WHERE true
+           FROM (${target}) AS t WHERE NOT EXISTS (SELECT 1 FROM webhook_events WHERE body_sha256 = ?4)
          ON CONFLICT DO NOTHING`,
       )
       .bind(

@@ -17,9 +17,10 @@ const receiveRoute = defineRoute('public', {
   summary: 'RealtimeKit webhook receiver (also at /api/webhooks/rtk)',
   description:
     'Called by RealtimeKit, not by people. The body is verified with RTK’s RSA-SHA256 signature (`rtk-signature`) ' +
-    'over the raw bytes before anything reads it, stored, deduplicated on `rtk-uuid` and on (`rtk-webhook-id`, body ' +
-    'hash), and answered 200; processing follows. 401 on a bad signature (RTK does not retry), 5xx when the event ' +
-    'could not be stored (RTK retries).',
+    'over the raw bytes before anything reads it, stored, deduplicated on the body’s SHA-256 (the signature covers ' +
+    'only the body, so a replay is a duplicate whatever its `rtk-uuid` and `rtk-webhook-id`), and answered 200; ' +
+    'processing follows. 401 on a bad signature (RTK does not retry), 5xx when the event could not be stored (RTK ' +
+    'retries).',
   responses: {
     200: {
       description: 'Stored (or a duplicate of a stored delivery)',

@@ -150,6 +150,50 @@ describe('deduplication and storage', () => {
     expect(await count('SELECT COUNT(*) AS n FROM sessions WHERE rtk_session_id = ?', sessionId)).toBe(1);
   });
 
+  /** The signature covers only the body, so a replay of a signed body may carry any rtk-uuid and rtk-webhook-id. */
+  const replayHeaders = () => [
+    { uuid: crypto.randomUUID(), webhookId: crypto.randomUUID() },
+    { uuid: null, webhookId: null },
+  ];
+  const storedOf = async (rtkSessionId: string) => ({
+    events: await count('SELECT COUNT(*) AS n FROM webhook_events WHERE rtk_session_id = ?', rtkSessionId),
+    processed: await count(
+      'SELECT COUNT(*) AS n FROM webhook_events WHERE rtk_session_id = ? AND processed = 1',
+      rtkSessionId,
+    ),
+    deliveries: await count(
+      'SELECT COUNT(*) AS n FROM diagnostic_webhook_deliveries WHERE session_id = ?',
+      rtkSessionId,
+    ),
+  });
+
+  it('stores a signed body once, whatever rtk-uuid and rtk-webhook-id its replays carry, or with neither', async () => {
+    const { started, participantJoined, sessionId } = await liveMeeting();
+    for (const delivery of [started, participantJoined]) expect((await rtk.deliver(delivery)).status).toBe(200);
+    for (const delivery of [started, participantJoined]) {
+      for (const headers of replayHeaders()) {
+        const response = await rtk.deliver(delivery, headers);
+        expect(response.status).toBe(200);
+        expect(await response.json()).toEqual({ received: true, duplicate: true, eventId: null });
+      }
+    }
+    expect(await storedOf(sessionId)).toEqual({ events: 2, processed: 2, deliveries: 2 });
+  });
+
+  it('stores and processes one of several identical deliveries that arrive at once', async () => {
+    const { started, sessionId } = await liveMeeting();
+    const answers = await Promise.all([
+      rtk.deliver(started),
+      rtk.deliver(started),
+      ...replayHeaders().map((headers) => rtk.deliver(started, headers)),
+      ...replayHeaders().map((headers) => rtk.deliver(started, headers)),
+    ]);
+    expect(answers.map((answer) => answer.status)).toEqual(answers.map(() => 200));
+    const bodies = await Promise.all(answers.map((answer) => answer.json<{ duplicate: boolean }>()));
+    expect(bodies.filter((body) => !body.duplicate)).toHaveLength(1);
+    expect(await storedOf(sessionId)).toEqual({ events: 1, processed: 1, deliveries: 1 });
+  });
+
   it('records events for meetings it does not know, and touches nothing else', async () => {
     const room = await rtk.rtk.meetings.create({ title: 'Not ours' });
     const unknown = await rtk.join(await rtk.participant({ id: '', rtkMeetingId: room.id }, personOf(member)));
