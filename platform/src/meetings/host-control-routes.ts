@@ -1,4 +1,3 @@
-import type { z } from '@hono/zod-openapi';
 import { emptyBody, jsonBody as body, jsonResponse as json } from '../http/json-content';
 import { errorResponses } from '../http/errors';
 import { defineRoute } from '../http/route';
