@@ -8,7 +8,7 @@ import { CRON_DEV_ARGS, startPlatformCrons } from './dev/platform-crons.mjs';
 import { startPlatformDev } from './dev/platform-dev.mjs';
 import { portFromEnv } from './dev/ports.mjs';
 import { createServiceStack } from './dev/service-stack.mjs';
-import { DEFAULT_CREDENTIALS_FILE } from './local-cloud/index.mjs';
+import { DEFAULT_CREDENTIALS_FILE } from '@castio/local-cloud';
 
 async function main(stack) {
   const port = portFromEnv('PORT', 8788);

@@ -9,7 +9,8 @@ export { RealtimeAgent } from './agents/realtime-agent-object';
 
 const app = createApp();
 
-export default Sentry.withSentry<Env>((env) => sentryOptions(env), {
+// Named, so the declaration emit of `tsc -b` need not spell out Sentry's internal types.
+const worker: ReturnType<typeof Sentry.withSentry<Env>> = Sentry.withSentry<Env>((env) => sentryOptions(env), {
   fetch: (request, env, ctx) => app.fetch(request, env, ctx),
   // Crons of wrangler.platform.toml: "*/5 * * * *" (webhook retries, polling, mail, health) and "0 3 * * *"
   // (retention cleanup, analytics rollups).
@@ -17,3 +18,5 @@ export default Sentry.withSentry<Env>((env) => sentryOptions(env), {
     await runScheduled(controller.cron, env, controller.scheduledTime);
   },
 } satisfies ExportedHandler<Env>);
+
+export default worker;

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startLocalCloud } from '../../scripts/local-cloud/index.mjs';
+import { startLocalCloud } from '@castio/local-cloud';
 import { startCaptureServer } from './capture-server';
 
 declare module 'vitest' {

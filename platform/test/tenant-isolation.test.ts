@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { presetDefinitions } from '../../shared/src/presets/preset-definitions';
+import { presetDefinitions } from '@castio/shared/presets';
 import { addMember, call, createOrg, expectError, json, type Session } from './helpers';
 import { apiOperations, fillPath } from './openapi-routes';
 

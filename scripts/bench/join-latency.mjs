@@ -26,7 +26,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { linkToStartedCloud, platformVarsFor } from '../dev/local-cloud-link.mjs';
 import { startPlatformDev } from '../dev/platform-dev.mjs';
-import { startLocalCloud } from '../local-cloud/index.mjs';
+import { startLocalCloud } from '@castio/local-cloud';
 import { measureInterleaved, printTable } from './measure.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLocalCloud } from '../local-cloud/index.mjs';
+import { startLocalCloud } from '@castio/local-cloud';
 import { findRunningLocalCloud, platformVarsFor } from './local-cloud-link.mjs';
 
 /** How `npm run dev:platform` decides whether a local cloud runs: its credentials file, and an answer there. */

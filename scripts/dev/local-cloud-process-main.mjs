@@ -1,6 +1,6 @@
 // Runs inside the process `startLocalCloudProcess` forks: starts the local cloud with the options in argv[2],
 // reports it over IPC, and stops when told to or when the parent disappears (so it never outlives it).
-import { startLocalCloud } from '../local-cloud/index.mjs';
+import { startLocalCloud } from '@castio/local-cloud';
 import { portInUseMessage } from './ports.mjs';
 
 const options = JSON.parse(process.argv[2]);

@@ -2,7 +2,7 @@
 // every schedule of wrangler.platform.toml once at start, then on time (UTC, like Cloudflare). The start run
 // is what registers the platform's RTK webhook (its 5-minute job does that; all its jobs are idempotent).
 import { readFileSync } from 'node:fs';
-import { parseCron } from '../local-cloud/workers-runtime/cron.mjs';
+import { parseCron } from '@castio/local-cloud/cron';
 import { PLATFORM_CONFIG } from './platform-dev.mjs';
 
 /** `wrangler dev` must get these for the platform to accept fired crons (the /__scheduled route). */

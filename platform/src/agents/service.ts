@@ -1,4 +1,4 @@
-import { base64UrlEncode, timingSafeEqualBytes } from '../../../shared/src/encoding';
+import { base64UrlEncode, timingSafeEqualBytes } from '@castio/shared/encoding';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import { assertManagesMeeting, meetingInOrg } from '../sessions/access';

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../../shared/src/ids';
+import { newId } from '@castio/shared/ids';
 import { addMember, call, createOrg, expectError, json, type Session } from '../../test/helpers';
 import { type LocalRtk, localRtk } from '../webhooks/local-rtk.testkit';
 import { DAY_MS, dayOf, periodOf, splitRuns } from './dates';

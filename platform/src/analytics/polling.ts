@@ -1,6 +1,7 @@
-import { newId } from '../../../shared/src/ids';
+import { newId } from '@castio/shared/ids';
+import type { RtkClient } from '@castio/shared/rtk';
+import { rtkClientFromEnv } from '../realtimekit/from-env';
 import type { Env } from '../env';
-import { type RtkClient, rtkClientFromEnv } from '../../../shared/src/rtk';
 import { type MeetingTarget, recomputeSessionStatements, resolveRtkMeeting } from '../sessions/queries';
 import { handleEvent } from '../webhooks/handlers';
 import { isoTime } from '../webhooks/payload';

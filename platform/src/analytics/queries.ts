@@ -1,4 +1,4 @@
-import { newId } from '../../../shared/src/ids';
+import { newId } from '@castio/shared/ids';
 import { rowsOf } from '../database/sql-clauses';
 
 /** One day of the per-day session aggregate (nullable sums come back as null on empty days). */

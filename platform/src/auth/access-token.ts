@@ -1,5 +1,5 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { newId } from '../../../shared/src/ids';
+import { newId } from '@castio/shared/ids';
 import { USER_ROLES, type UserRole } from '../rbac/policy';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;

@@ -1,7 +1,7 @@
 import setupArgon2id from 'argon2id/lib/setup.js';
 import simdModule from 'argon2id/dist/simd.wasm';
 import portableModule from 'argon2id/dist/no-simd.wasm';
-import { timingSafeEqualBytes, base64Decode, base64Encode } from '../../../shared/src/encoding';
+import { timingSafeEqualBytes, base64Decode, base64Encode } from '@castio/shared/encoding';
 
 /**
  * Password hashing: argon2id at OWASP's minimum (19 MiB, t=2, p=1), run by the Wasm build imported as a

@@ -1,6 +1,6 @@
-import { randomToken, sha256Hex } from '../../../shared/src/encoding';
-import { newId } from '../../../shared/src/ids';
-import { DAY, isoAfter, isoNow, SECOND } from '../../../shared/src/time';
+import { randomToken, sha256Hex } from '@castio/shared/encoding';
+import { newId } from '@castio/shared/ids';
+import { DAY, isoAfter, isoNow, SECOND } from '@castio/shared/time';
 
 export const REFRESH_TOKEN_TTL_MS = 30 * DAY;
 /** A rotated token presented again this soon is a client race (two tabs), not theft. */

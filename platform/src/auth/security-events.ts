@@ -1,4 +1,4 @@
-import { newId } from '../../../shared/src/ids';
+import { newId } from '@castio/shared/ids';
 
 export type SecurityEventType = 'refresh_token_reused' | 'user_deactivated' | 'user_role_changed' | 'password_rehashed';
 

@@ -1,6 +1,6 @@
-import { sha256Hex } from '../../../shared/src/encoding';
-import { newId } from '../../../shared/src/ids';
-import { isoNow } from '../../../shared/src/time';
+import { sha256Hex } from '@castio/shared/encoding';
+import { newId } from '@castio/shared/ids';
+import { isoNow } from '@castio/shared/time';
 import type { Env } from '../env';
 import { ApiError, conflict, forbidden, notFound } from '../http/errors';
 import {

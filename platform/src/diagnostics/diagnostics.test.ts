@@ -2,7 +2,7 @@ import { createExecutionContext, createScheduledController, env } from 'cloudfla
 import worker from '../index';
 import type { Env } from '../env';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { sha256Hex } from '../../../shared/src/encoding';
+import { sha256Hex } from '@castio/shared/encoding';
 import { addMember, call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
 import { downloadPath, type LocalRtk, localRtk, personOf } from '../webhooks/local-rtk.testkit';
 import { channelRequests } from '../webhooks/rtk-deliveries.testkit';

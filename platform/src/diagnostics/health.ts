@@ -1,6 +1,6 @@
-import { newId } from '../../../shared/src/ids';
+import { newId } from '@castio/shared/ids';
+import { rtkClientFromEnv } from '../realtimekit/from-env';
 import type { Env } from '../env';
-import { rtkClientFromEnv } from '../../../shared/src/rtk';
 
 export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
 export type CheckType = 'scheduled' | 'manual' | 'phone_home';

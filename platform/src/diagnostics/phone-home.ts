@@ -1,5 +1,5 @@
-import { sha256Hex } from '../../../shared/src/encoding';
-import { newId } from '../../../shared/src/ids';
+import { sha256Hex } from '@castio/shared/encoding';
+import { newId } from '@castio/shared/ids';
 import type { Env } from '../env';
 import type { HealthReport } from './health';
 

@@ -1,4 +1,4 @@
-import { type RtkActiveSession, type RtkClient, type RtkErrorCode, RtkError } from '../../../shared/src/rtk';
+import { type RtkActiveSession, type RtkClient, type RtkErrorCode, RtkError } from '@castio/shared/rtk';
 import type { Env } from '../env';
 import { type ApiError, conflict } from '../http/errors';
 import { callRealtimeKit, rtkFailure } from '../realtimekit/client';

@@ -1,7 +1,7 @@
-import { randomToken, sha256Hex } from '../../../shared/src/encoding';
-import { newId } from '../../../shared/src/ids';
-import { resolvePreset } from '../../../shared/src/presets/resolve-preset';
-import { isoAfter } from '../../../shared/src/time';
+import { randomToken, sha256Hex } from '@castio/shared/encoding';
+import { newId } from '@castio/shared/ids';
+import { resolvePreset } from '@castio/shared/presets';
+import { isoAfter } from '@castio/shared/time';
 import type { Env } from '../env';
 import { ApiError, forbidden, notFound } from '../http/errors';
 import type { OrgSettings } from '../org/settings-schema';

@@ -1,7 +1,6 @@
-import type { PresetName } from '../../../shared/src/presets/preset-definitions';
-import { resolvePreset } from '../../../shared/src/presets/resolve-preset';
-import { toRtkDesignTokens } from '../../../shared/src/presets/preset-branding';
-import type { RtkClient } from '../../../shared/src/rtk';
+import type { PresetName } from '@castio/shared/presets';
+import { resolvePreset, toRtkDesignTokens } from '@castio/shared/presets';
+import type { RtkClient } from '@castio/shared/rtk';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import { ApiError, conflict, forbidden } from '../http/errors';

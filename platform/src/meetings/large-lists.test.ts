@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../../shared/src/ids';
+import { newId } from '@castio/shared/ids';
 import { addMember, call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
 import { createMeeting, inAnHour } from './meetings.testkit';
 

@@ -1,4 +1,4 @@
-import { RtkError, type RtkClient, type RtkMeetingCreate } from '../../../shared/src/rtk';
+import { RtkError, type RtkClient, type RtkMeetingCreate } from '@castio/shared/rtk';
 import type { Env } from '../env';
 import { ApiError, conflict } from '../http/errors';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';

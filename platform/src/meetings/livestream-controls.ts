@@ -1,5 +1,5 @@
-import { newId } from '../../../shared/src/ids';
-import type { RtkClient, RtkLivestream } from '../../../shared/src/rtk';
+import { newId } from '@castio/shared/ids';
+import type { RtkClient, RtkLivestream } from '@castio/shared/rtk';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import { ApiError, conflict } from '../http/errors';

@@ -1,6 +1,6 @@
 /** Test kit (imported only by tests): the local cloud's RTK seen from outside, fault sets per RTK app, meeting helpers. */
 import { expect } from 'vitest';
-import { rtkClientFromEnv } from '../../../shared/src/rtk';
+import { rtkClientFromEnv } from '../realtimekit/from-env';
 import { call, json, multiOrgEnv, type Session } from '../../test/helpers';
 import { createRtkApp, faultSetOf } from '../webhooks/local-rtk.testkit';
 

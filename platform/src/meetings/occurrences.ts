@@ -1,4 +1,4 @@
-import { newId } from '../../../shared/src/ids';
+import { newId } from '@castio/shared/ids';
 import { expandOccurrences, materialisationWindow, parseRecurrence, type RecurrenceRule } from './recurrence';
 import type { MeetingRow, RecurringPatternRow } from './queries';
 

@@ -1,5 +1,5 @@
-import { newId } from '../../../shared/src/ids';
-import type { RtkClient, RtkParticipant } from '../../../shared/src/rtk';
+import { newId } from '@castio/shared/ids';
+import type { RtkClient, RtkParticipant } from '@castio/shared/rtk';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import { notFound } from '../http/errors';

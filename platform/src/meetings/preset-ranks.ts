@@ -1,4 +1,4 @@
-import { PRESET_NAMES, type PresetName } from '../../../shared/src/presets/preset-definitions';
+import { PRESET_NAMES, type PresetName } from '@castio/shared/presets';
 import { ApiError } from '../http/errors';
 import type { MeetingType } from './schemas';
 

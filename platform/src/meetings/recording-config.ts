@@ -1,4 +1,4 @@
-import type { RtkRecordingStart, RtkStorageConfig, RtkVideoConfig } from '../../../shared/src/rtk';
+import type { RtkRecordingStart, RtkStorageConfig, RtkVideoConfig } from '@castio/shared/rtk';
 import { ApiError } from '../http/errors';
 import type { OrgSettings } from '../org/settings-schema';
 

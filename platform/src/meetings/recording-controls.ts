@@ -1,5 +1,5 @@
 /** Start and stop recording from the host controls (§7.9): one recording at a time per meeting. */
-import { type RtkClient, type RtkRecording, RtkError } from '../../../shared/src/rtk';
+import { type RtkClient, type RtkRecording, RtkError } from '@castio/shared/rtk';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import { conflict, forbidden } from '../http/errors';

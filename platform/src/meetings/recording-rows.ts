@@ -1,5 +1,5 @@
-import { newId } from '../../../shared/src/ids';
-import type { RtkRecording } from '../../../shared/src/rtk';
+import { newId } from '@castio/shared/ids';
+import type { RtkRecording } from '@castio/shared/rtk';
 import { RECORDING_STATUSES, type RecordingStatus } from './host-control-schemas';
 import type { MeetingRow } from './queries';
 

@@ -1,4 +1,4 @@
-import { RtkError } from '../../../shared/src/rtk';
+import { RtkError } from '@castio/shared/rtk';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError, json } from '../../test/helpers';
 import { hostControlsWorld } from './host-controls.testkit';

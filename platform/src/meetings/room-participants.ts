@@ -1,4 +1,4 @@
-import type { RtkPage, RtkSessionParticipant } from '../../../shared/src/rtk';
+import type { RtkPage, RtkSessionParticipant } from '@castio/shared/rtk';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import { inList } from '../database/sql-clauses';

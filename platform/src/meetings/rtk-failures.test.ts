@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Env } from '../env';
 import { call, createOrg, expectError, json, type Session } from '../../test/helpers';
 import { isolatedRtkEnv, rowOf } from './meetings.testkit';
-import type { RtkClient } from '../../../shared/src/rtk';
+import type { RtkClient } from '@castio/shared/rtk';
 
 /**
  * A RealtimeKit call failing halfway through a transition leaves D1 and RTK agreeing (and the caller a 502 to

@@ -1,4 +1,4 @@
-import { newId } from '../../../shared/src/ids';
+import { newId } from '@castio/shared/ids';
 
 /**
  * Seats: the capacity caps of §6.8 counted in D1. A `joined` participant event is a seat; a later `left`,

@@ -1,4 +1,4 @@
-import { newId } from '../../../shared/src/ids';
+import { newId } from '@castio/shared/ids';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import { ApiError, conflict } from '../http/errors';

@@ -1,4 +1,4 @@
-import { newId } from '../../../shared/src/ids';
+import { newId } from '@castio/shared/ids';
 import type { Env } from '../env';
 import { mailerFromEnv, type Mailer } from './mailer';
 

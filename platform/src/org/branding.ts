@@ -1,4 +1,4 @@
-import { newId } from '../../../shared/src/ids';
+import { newId } from '@castio/shared/ids';
 import type { Env } from '../env';
 import { ApiError, notFound } from '../http/errors';
 import { reprovisionAfterBrandingChange } from '../presets/provision';

@@ -1,4 +1,4 @@
-import type { BrandTokens } from '../../../shared/src/presets/preset-branding';
+import type { BrandTokens } from '@castio/shared/presets';
 import type { OrgSettings } from './settings-schema';
 
 /** The settings that end up in RTK presets; saving any of them re-brands the presets. */

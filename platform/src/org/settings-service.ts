@@ -1,4 +1,4 @@
-import { decryptField, deriveFieldKey, encryptField } from '../../../shared/src/crypto/field-encryption';
+import { decryptField, deriveFieldKey, encryptField } from '@castio/shared/crypto';
 import type { Env } from '../env';
 import { conflict, notFound } from '../http/errors';
 import { reprovisionAfterBrandingChange } from '../presets/provision';

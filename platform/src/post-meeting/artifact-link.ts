@@ -1,4 +1,5 @@
-import { type RtkClient, rtkClientFromEnv } from '../../../shared/src/rtk';
+import type { RtkClient } from '@castio/shared/rtk';
+import { rtkClientFromEnv } from '../realtimekit/from-env';
 import type { Env } from '../env';
 import { DownloadError } from './downloads';
 

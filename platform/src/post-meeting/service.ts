@@ -1,4 +1,5 @@
-import { RtkError, rtkClientFromEnv } from '../../../shared/src/rtk';
+import { RtkError } from '@castio/shared/rtk';
+import { rtkClientFromEnv } from '../realtimekit/from-env';
 import type { AuthContext } from '../auth/auth-context';
 import { rowsOf } from '../database/sql-clauses';
 

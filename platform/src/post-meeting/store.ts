@@ -1,6 +1,6 @@
 import * as Sentry from '@sentry/cloudflare';
-import { newId } from '../../../shared/src/ids';
-import { rtkClientFromEnv } from '../../../shared/src/rtk';
+import { newId } from '@castio/shared/ids';
+import { rtkClientFromEnv } from '../realtimekit/from-env';
 import type { Env } from '../env';
 import type { DownloadEvent, ChatSyncedEvent, RecordingEvent, LivestreamEvent } from '../webhooks/payload';
 import type { MeetingTarget, SessionRow } from '../sessions/queries';

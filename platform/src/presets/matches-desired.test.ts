@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { presetDefinitions } from '../../../shared/src/presets/preset-definitions';
-import type { RtkPreset } from '../../../shared/src/rtk';
+import { presetDefinitions } from '@castio/shared/presets';
+import type { RtkPreset } from '@castio/shared/rtk';
 import { matchesDesired } from './matches-desired';
 
 const [body] = presetDefinitions();

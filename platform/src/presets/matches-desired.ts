@@ -1,5 +1,5 @@
-import type { RtkPresetBody } from '../../../shared/src/presets/preset-schema';
-import type { RtkPreset } from '../../../shared/src/rtk';
+import type { RtkPresetBody } from '@castio/shared/presets';
+import type { RtkPreset } from '@castio/shared/rtk';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PRESET_NAMES, presetDefinitions } from '../../../shared/src/presets/preset-definitions';
-import type { RtkPresetBody } from '../../../shared/src/presets/preset-schema';
-import type { RtkPreset } from '../../../shared/src/rtk';
+import { PRESET_NAMES, presetDefinitions } from '@castio/shared/presets';
+import type { RtkPresetBody } from '@castio/shared/presets';
+import type { RtkPreset } from '@castio/shared/rtk';
 import { addMember, call, createOrg, expectError, json, type Session } from '../../test/helpers';
 import type { Env } from '../env';
 import { connect } from '../meetings/host-controls.testkit';

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { PRESET_NAMES, presetDefinitions } from '../../../shared/src/presets/preset-definitions';
+import { PRESET_NAMES, presetDefinitions } from '@castio/shared/presets';
 import { call, createOrg, json, type Session } from '../../test/helpers';
 import { isolatedRtkEnv } from '../meetings/meetings.testkit';
 import { listAllPresets } from './rtk-access';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { newId } from '../../../shared/src/ids';
+import { newId } from '@castio/shared/ids';
 import { isReservedPresetName, participantPresetName, presetScope } from './preset-scope';
 
 const firstOrg = presetScope(newId(), '');

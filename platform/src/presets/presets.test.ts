@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { PRESET_NAMES, presetDefinitions } from '../../../shared/src/presets/preset-definitions';
-import type { RtkPresetBody } from '../../../shared/src/presets/preset-schema';
-import { type RtkClient, rtkClientFromEnv } from '../../../shared/src/rtk';
+import { PRESET_NAMES, presetDefinitions } from '@castio/shared/presets';
+import type { RtkPresetBody } from '@castio/shared/presets';
+import type { RtkClient } from '@castio/shared/rtk';
+import { rtkClientFromEnv } from '../realtimekit/from-env';
 import { addMember, call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
 import type { Env } from '../env';
 import { ensurePresetsProvisioned, provisionPresets } from './provision';

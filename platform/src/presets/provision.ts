@@ -1,16 +1,10 @@
 import * as Sentry from '@sentry/cloudflare';
-import { sha256Hex } from '../../../shared/src/encoding';
-import { brandPreset } from '../../../shared/src/presets/preset-branding';
-import { type PresetName, presetDefinitions } from '../../../shared/src/presets/preset-definitions';
-import type { RtkPresetBody } from '../../../shared/src/presets/preset-schema';
-import {
-  type RtkClient,
-  RtkError,
-  type RtkPreset,
-  type RtkPresetSummary,
-  rtkClientFromEnv,
-} from '../../../shared/src/rtk';
-import { isoNow } from '../../../shared/src/time';
+import { sha256Hex } from '@castio/shared/encoding';
+import { brandPreset, type PresetName, presetDefinitions } from '@castio/shared/presets';
+import type { RtkPresetBody } from '@castio/shared/presets';
+import { type RtkClient, RtkError, type RtkPreset, type RtkPresetSummary } from '@castio/shared/rtk';
+import { rtkClientFromEnv } from '../realtimekit/from-env';
+import { isoNow } from '@castio/shared/time';
 import type { Env } from '../env';
 import { designTokensFromOrgSettings } from '../org/design-tokens';
 import { getOrgSettings } from '../org/settings-service';

@@ -1,4 +1,4 @@
-import { type RtkClient, RtkError, type RtkPresetSummary } from '../../../shared/src/rtk';
+import { type RtkClient, RtkError, type RtkPresetSummary } from '@castio/shared/rtk';
 import { conflict, notFound } from '../http/errors';
 import { rtkFailure } from '../realtimekit/client';
 

@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { PRESET_NAMES } from '../../../shared/src/presets/preset-definitions';
-import { RtkPresetBodySchema, RtkPresetNameSchema } from '../../../shared/src/presets/preset-schema';
+import { PRESET_NAMES, RtkPresetBodySchema, RtkPresetNameSchema } from '@castio/shared/presets';
 
 /** RTK's preset body, snake_case as RTK takes it (seed §5.4); the shared schema is the one definition. */
 export const PresetBodySchema = RtkPresetBodySchema.openapi('PresetBody');

@@ -1,6 +1,5 @@
-import { isPresetName } from '../../../shared/src/presets/preset-definitions';
-import { type RtkPresetBody, RtkPresetBodySchema } from '../../../shared/src/presets/preset-schema';
-import type { RtkClient, RtkPreset, RtkPresetSummary } from '../../../shared/src/rtk';
+import { isPresetName, type RtkPresetBody, RtkPresetBodySchema } from '@castio/shared/presets';
+import type { RtkClient, RtkPreset, RtkPresetSummary } from '@castio/shared/rtk';
 import type { Env } from '../env';
 import { ApiError, conflict, notFound } from '../http/errors';
 import { realtimeKit } from '../realtimekit/client';

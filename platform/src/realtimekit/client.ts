@@ -1,4 +1,5 @@
-import { type RtkClient, RtkError, rtkClientFromEnv } from '../../../shared/src/rtk';
+import { type RtkClient, RtkError } from '@castio/shared/rtk';
+import { rtkClientFromEnv } from './from-env';
 import type { Env } from '../env';
 import { ApiError } from '../http/errors';
 

@@ -1,4 +1,4 @@
-import { newId } from '../../../shared/src/ids';
+import { newId } from '@castio/shared/ids';
 
 /** Our side of an RTK meeting id: which org, meeting and (for recurring meetings) occurrence it belongs to. */
 export interface MeetingTarget {

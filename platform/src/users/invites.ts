@@ -1,6 +1,6 @@
-import { randomToken, sha256Hex } from '../../../shared/src/encoding';
-import { newId } from '../../../shared/src/ids';
-import { HOUR, isoAfter, isoNow } from '../../../shared/src/time';
+import { randomToken, sha256Hex } from '@castio/shared/encoding';
+import { newId } from '@castio/shared/ids';
+import { HOUR, isoAfter, isoNow } from '@castio/shared/time';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import { conflict, forbidden, notFound } from '../http/errors';

@@ -1,4 +1,4 @@
-import { rtkClientFromEnv } from '../../../shared/src/rtk';
+import { rtkClientFromEnv } from '../realtimekit/from-env';
 import { releaseSeatStatement } from '../meetings/seats';
 import type { Env } from '../env';
 import { markDayStaleStatement } from '../analytics/queries';

@@ -1,5 +1,5 @@
 import * as Sentry from '@sentry/cloudflare';
-import { hexEncode } from '../../../shared/src/encoding';
+import { hexEncode } from '@castio/shared/encoding';
 import type { Env } from '../env';
 import { resolveRtkMeeting } from '../sessions/queries';
 import { sendQueuedNotifications } from '../notifications/service';

@@ -15,7 +15,7 @@ import {
   type RtkDelivery,
 } from './local-rtk.testkit';
 import { type PlayedSession, truthAsDelivered } from './session-truth.testkit';
-import type { FaultRule } from '../../../scripts/local-cloud/faults/fault-plan.mjs';
+import type { FaultRule } from '@castio/local-cloud/faults';
 
 /**
  * The ledger check of security.md §7.1 on sessions the local cloud's session player really plays: RTK delivers

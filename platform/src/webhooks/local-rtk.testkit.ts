@@ -18,11 +18,12 @@
  */
 import { env } from 'cloudflare:test';
 import { expect, inject } from 'vitest';
-import { newId } from '../../../shared/src/ids';
-import { type RtkClient, rtkClientFromEnv } from '../../../shared/src/rtk';
+import { newId } from '@castio/shared/ids';
+import type { RtkClient } from '@castio/shared/rtk';
+import { rtkClientFromEnv } from '../realtimekit/from-env';
 import { call, localCloudUrl, multiOrgEnv, type Session } from '../../test/helpers';
 import type { Env } from '../env';
-import type { FaultRule } from '../../../scripts/local-cloud/faults/fault-plan.mjs';
+import type { FaultRule } from '@castio/local-cloud/faults';
 import { ensureWebhookRegistered } from './registration';
 import { type RtkDelivery, deliveryCollector } from './rtk-deliveries.testkit';
 import type { PlayedSession } from './session-truth.testkit';

@@ -1,4 +1,4 @@
-import { newId } from '../../../shared/src/ids';
+import { newId } from '@castio/shared/ids';
 
 export const MAX_ATTEMPTS = 3;
 /** Lease after the n-th attempt starts: if it fails (or the Worker dies), the cron retries after this. */

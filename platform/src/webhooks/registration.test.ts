@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { rtkClientFromEnv } from '../../../shared/src/rtk';
+import { rtkClientFromEnv } from '../realtimekit/from-env';
 import { multiOrgEnv } from '../../test/helpers';
 import type { Env } from '../env';
 import { RTK_EVENT_TYPES } from './payload';

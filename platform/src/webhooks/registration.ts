@@ -1,5 +1,5 @@
 import type { Env } from '../env';
-import { rtkClientFromEnv } from '../../../shared/src/rtk';
+import { rtkClientFromEnv } from '../realtimekit/from-env';
 import { RTK_EVENT_TYPES } from './payload';
 
 const CACHE_KEY = 'cache:rtk:webhook-registration';

@@ -1,4 +1,4 @@
-import { base64Decode } from '../../../shared/src/encoding';
+import { base64Decode } from '@castio/shared/encoding';
 
 /**
  * RealtimeKit webhook authenticity (rtk.md §2.1, security.md §4): an RSASSA-PKCS1-v1_5 / SHA-256 signature,

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
-import { base64Encode } from '../../../shared/src/encoding';
+import { base64Encode } from '@castio/shared/encoding';
 import { addMember, call, createOrg, localCloudUrl, type Session } from '../../test/helpers';
 import { retryPendingEvents } from './ingest';
 import { downloadPath, type LocalRtk, localRtk, personOf, type RtkDelivery } from './local-rtk.testkit';

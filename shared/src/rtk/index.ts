@@ -3,7 +3,6 @@ export * from './analytics';
 export * from './client';
 export type { RtkPage, RtkPageQuery, RtkPaging } from './envelope';
 export { type RtkErrorCode, RtkError } from './errors';
-export * from './from-env';
 export * from './livestreams';
 export * from './meetings';
 export * from './participants';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FaultRule, type LocalCloud, startLocalCloud } from '../../../scripts/local-cloud/index.mjs';
+import { type FaultRule, type LocalCloud, startLocalCloud } from '@castio/local-cloud';
 import { presetDefinitions } from '../presets/preset-definitions';
 import {
   createRtkClient,
@@ -11,7 +11,6 @@ import {
   RtkError,
   type RtkMeeting,
   type RtkPresetBody,
-  rtkClientFromEnv,
 } from './index';
 
 /** The built-in `video_host` (seed §5.4), as the platform provisions it. */
@@ -430,17 +429,6 @@ describe('retries', () => {
       fetch: stubFetch(jsonAnswer(429, {}, { 'retry-after': '120' }), jsonAnswer(200, meeting)),
     });
     expect(await rtkError(busy.meetings.get('m1'))).toMatchObject({ code: 'rate_limited', retryAfterSeconds: 120 });
-  });
-});
-
-describe('rtkClientFromEnv', () => {
-  it('is null until the RTK app is configured, and a working client once it is', async () => {
-    const env = { RTK_API_BASE: cloud.rtk.apiBase, ACCOUNT_ID: cloud.rtk.accountId, RTK_APP_ID: cloud.rtk.appId };
-    expect(rtkClientFromEnv(env)).toBeNull();
-    expect(rtkClientFromEnv({ ...env, RTK_API_TOKEN: '' })).toBeNull();
-    const configured = rtkClientFromEnv({ ...env, RTK_API_TOKEN: cloud.rtk.token });
-    const page = await configured?.meetings.list({ perPage: 1 });
-    expect(page?.items[0]).toMatchObject<Partial<RtkMeeting>>({ id: expect.any(String) });
   });
 });
 

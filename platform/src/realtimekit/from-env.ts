@@ -1,4 +1,4 @@
-import { createRtkClient, type RtkClient, type RtkClientConfig } from './client';
+import { createRtkClient, type RtkClient, type RtkClientConfig } from '@castio/shared/rtk';
 
 export interface RtkEnv {
   RTK_API_BASE: string;
