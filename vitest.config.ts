@@ -22,19 +22,18 @@ export default defineConfig({
         ],
         test: {
           name: 'platform',
-          include: ['platform/src/**/*.test.ts', 'platform/test/**/*.test.ts', 'shared/src/**/*.test.ts'],
-          exclude: ['**/*.node.test.ts', '**/node_modules/**'],
-          setupFiles: ['platform/test/apply-migrations.ts'],
+          include: ['platform/**/*.workers.test.ts', 'shared/**/*.workers.test.ts'],
           globalSetup: ['platform/test/global-setup.ts'],
         },
       },
       {
-        // Dev tools that run in Node: the local cloud, scripts, their contract tests; pure code's *.node.test.ts and
+        // Dev tools that run in Node: the local cloud, scripts, their contract tests; pure code's *.test.ts and
         // checks of the Worker's source.
         test: {
           name: 'node',
           environment: 'node',
-          include: ['scripts/**/*.test.{ts,mjs}', 'shared/src/**/*.node.test.ts', 'platform/src/**/*.node.test.ts'],
+          include: ['scripts/**/*.test.{ts,mjs}', 'shared/src/**/*.test.ts', 'platform/src/**/*.test.ts'],
+          exclude: ['**/*.workers.test.ts', '**/node_modules/**'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

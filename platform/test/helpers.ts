@@ -1,4 +1,5 @@
 import { env } from 'cloudflare:test';
+import './migrated-d1';
 import { expect, inject } from 'vitest';
 import { createApp } from '../src/app';
 import type { Env } from '../src/env';

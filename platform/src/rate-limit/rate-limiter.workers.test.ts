@@ -9,8 +9,4 @@ describe('RateLimiter', () => {
     const refused = decisions.find((d) => !d.allowed);
     expect(refused?.retryAfterSeconds).toBeGreaterThan(0);
   });
-  it('migrations were applied', async () => {
-    const row = await env.DB.prepare('SELECT name FROM d1_migrations').first();
-    expect(row).toBeTruthy();
-  });
 });

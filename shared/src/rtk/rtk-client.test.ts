@@ -9,7 +9,6 @@ import {
   type RtkClient,
   type RtkClientConfig,
   RtkError,
-  type RtkMeeting,
   type RtkPresetBody,
 } from './index';
 

@@ -1,5 +1,6 @@
 import { applyD1Migrations, env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import '../../test/migrated-d1';
 import { findDestructiveStatements } from './migration-lint';
 
 describe('platform migrations', () => {
