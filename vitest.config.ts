@@ -29,11 +29,11 @@ export default defineConfig({
         },
       },
       {
-        // Dev tools that run in Node: the local cloud, scripts, their contract tests.
+        // Dev tools that run in Node (the local cloud, scripts, their contract tests) and pure platform logic.
         test: {
           name: 'node',
           environment: 'node',
-          include: ['scripts/**/*.test.{ts,mjs}', 'shared/src/**/*.node.test.ts'],
+          include: ['scripts/**/*.test.{ts,mjs}', 'shared/src/**/*.node.test.ts', 'platform/src/**/*.node.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -67,6 +67,31 @@ describe('registration limits', () => {
     expect(statuses.slice(0, 3)).not.toContain(429);
     expect(statuses[3]).toBe(429);
   });
+
+  it('counts IPv6 sign-ups per /64, however the addresses are spelled', async () => {
+    const register = (ip: string, i: number) =>
+      call('POST', '/api/auth/register', {
+        ...singleOrg,
+        ip,
+        body: { email: `v6flood${i}@acme.example`, password: PASSWORD, name: 'Flood' },
+      });
+    const sameNetwork = ['2001:db8:77:1::1', '2001:DB8:77:1:ffff:ffff:ffff:fffe', '2001:db8:77:1:0:0:0:9%eth0'];
+    for (const [i, ip] of sameNetwork.entries()) expect((await register(ip, i)).status, ip).toBe(201);
+    await expectError(await register('2001:0db8:0077:0001:1234::5', 3), 429, 'rate_limited');
+    expect((await register('2001:db8:77:2::1', 4)).status).toBe(201);
+  });
+
+  it('counts an IPv4-mapped IPv6 address as the IPv4 address', async () => {
+    const register = (ip: string, i: number) =>
+      call('POST', '/api/auth/register', {
+        ...singleOrg,
+        ip,
+        body: { email: `mapped${i}@acme.example`, password: PASSWORD, name: 'Mapped' },
+      });
+    for (const [i, ip] of ['192.0.2.78', '::ffff:192.0.2.78', '::FFFF:c000:24e'].entries())
+      expect((await register(ip, i)).status, ip).toBe(201);
+    await expectError(await register('192.0.2.78', 3), 429, 'rate_limited');
+  });
 });
 
 describe('login', () => {
@@ -99,6 +124,19 @@ describe('login', () => {
     const limited = attempts.find((response) => response.status === 429)!;
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     await expectError(limited, 429, 'rate_limited');
+  });
+
+  it('counts failed sign-ins from one IPv6 /64 together, whichever address and account they use', async () => {
+    const attempt = (i: number) =>
+      call('POST', '/api/auth/login', {
+        ...singleOrg,
+        ip: `2001:db8:5:6:${i.toString(16)}::1`,
+        body: { email: `stuffed${i}@acme.example`, password: 'guess guess guess' },
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 21; i++) statuses.push((await attempt(i)).status);
+    expect(statuses.slice(0, 20)).toEqual(Array(20).fill(401));
+    await expectError(await attempt(21), 429, 'rate_limited');
   });
 
   it('returns the user and a working access token', async () => {

@@ -13,7 +13,7 @@ import {
 } from '../org/queries';
 import { findOrgPolicy } from '../org/settings-queries';
 import type { UserRole } from '../rbac/policy';
-import { clientIp, enforceRateLimit, releaseRateLimit } from '../rate-limit/limits';
+import { clientAddressBucket, enforceRateLimit, releaseRateLimit } from '../rate-limit/limits';
 import { findUserByEmail, findUserById, insertUserStatement, toUser, type UserRow } from '../users/queries';
 import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from './access-token';
 import type { LoginBody, RegisterBody } from './schemas';
@@ -63,7 +63,7 @@ async function signIn(env: Env, user: UserRow, org: OrgRow): Promise<SignedIn> {
  * org is created only where the deployment allows org sign-up, never silently.
  */
 export async function register(env: Env, body: RegisterBody, headers: Headers): Promise<SignedIn> {
-  await enforceRateLimit(env, 'registerPerIp', clientIp(headers));
+  await enforceRateLimit(env, 'registerPerAddress', clientAddressBucket(headers));
   if (body.inviteToken) return registerWithInvite(env, body, body.inviteToken);
 
   const soleOrg = await findSoleOrg(env.DB);
@@ -180,7 +180,7 @@ async function registerWithInvite(env: Env, body: RegisterBody, token: string): 
 
 /** Login answers exactly the same for "no such user" and "wrong password", and costs the same time. */
 export async function login(env: Env, body: LoginBody, headers: Headers): Promise<SignedIn> {
-  await enforceRateLimit(env, 'loginPerIp', clientIp(headers));
+  await enforceRateLimit(env, 'loginPerAddress', clientAddressBucket(headers));
   const account = `${body.orgSlug ?? '*'}:${body.email}`;
   await enforceRateLimit(env, 'loginPerAccount', account);
   const org = body.orgSlug ? await findOrgBySlug(env.DB, body.orgSlug) : await findSoleOrg(env.DB);

@@ -1,5 +1,6 @@
 import type { Env } from '../env';
 import { tooManyRequests } from '../http/errors';
+import { addressBucket } from './address-bucket';
 
 /** Abuse limits of seed §6.8, counted by the RateLimiter Durable Object (strongly consistent). */
 export const RATE_LIMITS = {
@@ -9,12 +10,12 @@ export const RATE_LIMITS = {
     windowSeconds: 60,
     message: 'Too many sign-in attempts for this account. Wait a minute and try again.',
   },
-  loginPerIp: {
+  loginPerAddress: {
     limit: 20,
     windowSeconds: 60,
     message: 'Too many sign-in attempts from your network. Wait a minute and try again.',
   },
-  registerPerIp: {
+  registerPerAddress: {
     limit: 3,
     windowSeconds: 3600,
     message: 'Too many sign-ups from your network. Try again in an hour.',
@@ -40,7 +41,7 @@ export const RATE_LIMITS = {
     windowSeconds: 60,
     message: 'Many guests are joining this meeting right now. Wait a minute and try again.',
   },
-  guestJoinPerIpPerMeeting: {
+  guestJoinPerAddressPerMeeting: {
     limit: 3,
     windowSeconds: 300,
     message: 'Too many guest joins from your network for this meeting. Wait five minutes and try again.',
@@ -66,5 +67,8 @@ export async function releaseRateLimit(env: Env, name: RateLimitName, subject: s
   await env.RATE_LIMITER.getByName(`${name}:${subject}`).release();
 }
 
-/** The caller's IP as Cloudflare reports it. */
-export const clientIp = (headers: Headers) => headers.get('cf-connecting-ip') ?? 'unknown';
+/**
+ * The caller's address bucket (IPv4 address, IPv6 /64; address-bucket.ts), from the address Cloudflare reports.
+ * Every per-address limit is keyed by this, never by the raw header.
+ */
+export const clientAddressBucket = (headers: Headers) => addressBucket(headers.get('cf-connecting-ip'));
