@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { call, expectError, json, PASSWORD, refreshCookieOf, toSession } from '../../test/helpers';
+import { call, expectError, json, PASSWORD, refreshCookieOf, sessionIdOf, toSession } from '../../test/helpers';
 
 const singleOrg = { env: { ...env, ALLOW_ORG_SIGNUP: 'false' } };
 
@@ -225,5 +225,71 @@ describe('refresh tokens', () => {
     });
     expect(response.status).toBe(204);
     await expectError(await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: second.cookie }), 401);
+  });
+});
+
+describe('access tokens end with their session', () => {
+  const me = (token: string) => call('GET', '/api/auth/me', { ...singleOrg, token });
+  const signIn = async () =>
+    toSession(
+      await call('POST', '/api/auth/login', {
+        ...singleOrg,
+        body: { email: 'founder@acme.example', password: PASSWORD },
+      }),
+    );
+
+  it('logout everywhere refuses every access token issued before it, at once', async () => {
+    const sessions = [await signIn(), await signIn(), await signIn()];
+    const refreshed = await json(
+      await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: sessions[2]!.cookie }),
+    );
+    const tokens = [...sessions.map((session) => session.token), refreshed.accessToken as string];
+    for (const token of tokens) expect((await me(token)).status).toBe(200);
+
+    const logout = await call('POST', '/api/auth/logout?everywhere=true', {
+      ...singleOrg,
+      token: sessions[0]!.token,
+      cookie: sessions[0]!.cookie,
+    });
+    expect(logout.status).toBe(204);
+    for (const token of tokens) await expectError(await me(token), 401, 'unauthenticated');
+    // Signing in again afterwards starts a session that works.
+    expect((await me((await signIn()).token)).status).toBe(200);
+  });
+
+  it('a plain logout ends its own access token and leaves other sessions working', async () => {
+    const [leaving, staying] = [await signIn(), await signIn()];
+    const logout = await call('POST', '/api/auth/logout', { ...singleOrg, cookie: leaving.cookie });
+    expect(logout.status).toBe(204);
+    await expectError(await me(leaving.token), 401, 'unauthenticated');
+    expect((await me(staying.token)).status).toBe(200);
+    expect((await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: staying.cookie })).status).toBe(200);
+  });
+
+  it('refuses to rotate a refresh token of an ended session, even one inserted after the session ended', async () => {
+    // A rotation claimed just before the session ended inserts its successor afterwards: live token, ended session.
+    const session = await signIn();
+    await env.DB.prepare("UPDATE auth_sessions SET ended_at = '2020-01-01T00:00:00.000Z' WHERE id = ?")
+      .bind(sessionIdOf(session.token))
+      .run();
+    await expectError(
+      await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: session.cookie }),
+      401,
+      'invalid_refresh_token',
+    );
+  });
+
+  it('a refresh token that comes back after rotation ends the access tokens of its session too', async () => {
+    const stolen = await signIn();
+    const rotated = await json(await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: stolen.cookie }));
+    await env.DB.prepare(
+      "UPDATE refresh_tokens SET revoked_at = '2020-01-01T00:00:00.000Z' WHERE replaced_by IS NOT NULL AND revoked_at > '2021'",
+    ).run();
+    await expectError(
+      await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: stolen.cookie }),
+      401,
+      'invalid_refresh_token',
+    );
+    await expectError(await me(rotated.accessToken), 401, 'unauthenticated');
   });
 });

@@ -65,6 +65,8 @@ const logoutRoute = defineRoute('public', {
   path: '/api/auth/logout',
   tags,
   summary: 'Sign out this browser; with a valid access token and `?everywhere=true`, every session',
+  description:
+    'The session ends at once: its refresh cookie and every access token issued for it are refused from then on.',
   request: { query: z.object({ everywhere: z.enum(['true', 'false']).optional() }) },
   responses: { 204: { description: 'Signed out (also when already signed out)' } },
 });

@@ -19,9 +19,9 @@ import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from './access-token';
 import type { LoginBody, RegisterBody } from './schemas';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
 import {
+  endAllSessionsStatements,
+  endSession,
   familyOfToken,
-  revokeAllForUserStatement,
-  revokeFamily,
   rotateRefreshToken,
   startRefreshFamily,
   type IssuedRefreshToken,
@@ -42,9 +42,14 @@ export interface SignedIn {
 const invalidCredentials = () => new ApiError(401, 'invalid_credentials', 'The email or password is incorrect.');
 const invalidRefresh = () => new ApiError(401, 'invalid_refresh_token', 'Your session has ended. Sign in again.');
 
-async function signIn(env: Env, user: UserRow, org: OrgRow): Promise<SignedIn> {
-  const accessToken = await issueAccessToken(env.JWT_SECRET, { userId: user.id, orgId: org.id, role: user.role });
-  const refresh = await startRefreshFamily(env.DB, { id: user.id, orgId: org.id });
+/** The answer to a sign-in or refresh: an access token bound to the refresh token's session (its family). */
+async function signedIn(env: Env, user: UserRow, org: OrgRow, refresh: IssuedRefreshToken): Promise<SignedIn> {
+  const accessToken = await issueAccessToken(env.JWT_SECRET, {
+    userId: user.id,
+    orgId: org.id,
+    role: user.role,
+    sessionId: refresh.familyId,
+  });
   return {
     session: {
       accessToken,
@@ -56,6 +61,9 @@ async function signIn(env: Env, user: UserRow, org: OrgRow): Promise<SignedIn> {
     refresh,
   };
 }
+
+const signIn = async (env: Env, user: UserRow, org: OrgRow) =>
+  signedIn(env, user, org, await startRefreshFamily(env.DB, { id: user.id, orgId: org.id }));
 
 /**
  * Sign-up (seed §4.3). The first registration on an empty deployment creates the org and its owner. After
@@ -227,28 +235,21 @@ export async function refresh(env: Env, token: string | undefined): Promise<Sign
   const user = await findUserById(env.DB, result.orgId, result.userId);
   const org = await findOrgById(env.DB, result.orgId);
   if (user?.is_active !== 1 || !org) {
-    await revokeFamily(env.DB, result.next.familyId);
+    await endSession(env.DB, result.next.familyId);
     throw invalidRefresh();
   }
-  const accessToken = await issueAccessToken(env.JWT_SECRET, { userId: user.id, orgId: org.id, role: user.role });
-  return {
-    session: {
-      accessToken,
-      tokenType: 'Bearer',
-      expiresIn: ACCESS_TOKEN_TTL_SECONDS,
-      user: toUser(user),
-      org: toOrgSummary(org),
-    },
-    refresh: result.next,
-  };
+  return signedIn(env, user, org, result.next);
 }
 
-/** Ends this browser's session; with `everywhere`, every session of the signed-in user. */
-export async function logout(env: Env, token: string | undefined, everywhereForUserId?: string): Promise<void> {
-  if (everywhereForUserId) await revokeAllForUserStatement(env.DB, everywhereForUserId).run();
-  if (!token) return;
-  const familyId = await familyOfToken(env.DB, token);
-  if (familyId) await revokeFamily(env.DB, familyId);
+/**
+ * Ends this browser's session (the refresh cookie's): its refresh token and every access token issued for it stop
+ * working at once. With `everywhere` and a valid access token, every session of that token's user.
+ */
+export async function logout(env: Env, refreshToken: string | undefined, everywhereForUserId?: string): Promise<void> {
+  if (everywhereForUserId) await env.DB.batch(endAllSessionsStatements(env.DB, everywhereForUserId));
+  if (!refreshToken) return;
+  const familyId = await familyOfToken(env.DB, refreshToken);
+  if (familyId) await endSession(env.DB, familyId);
 }
 
 export async function currentUser(env: Env, orgId: string, userId: string) {

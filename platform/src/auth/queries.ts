@@ -1,0 +1,33 @@
+import { isoNow } from '../../../shared/src/time';
+import type { UserRole } from '../rbac/policy';
+import type { AccessClaims } from './access-token';
+
+/**
+ * Records a sign-in session (one per refresh-token family, same id). OR IGNORE: rotation also records the
+ * session of a family started before sessions were recorded (migration 0004), and must leave an existing row,
+ * ended or not, as it is.
+ */
+export const recordSessionStatement = (db: D1Database, session: { id: string; orgId: string; userId: string }) =>
+  db
+    .prepare('INSERT OR IGNORE INTO auth_sessions (id, org_id, user_id) VALUES (?, ?, ?)')
+    .bind(session.id, session.orgId, session.userId);
+
+export const endSessionStatement = (db: D1Database, sessionId: string, now = Date.now()) =>
+  db.prepare('UPDATE auth_sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL').bind(isoNow(now), sessionId);
+
+export const endUserSessionsStatement = (db: D1Database, userId: string, now = Date.now()) =>
+  db.prepare('UPDATE auth_sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL').bind(isoNow(now), userId);
+
+/**
+ * The caller behind a verified access token: an active user of the token's org whose session has not ended.
+ * One query per request: the session is a primary-key lookup joined to the user row.
+ */
+export const findSignedInUser = (db: D1Database, claims: AccessClaims) =>
+  db
+    .prepare(
+      `SELECT u.id, u.org_id, u.role, u.email, u.name FROM users u
+       JOIN auth_sessions s ON s.id = ? AND s.user_id = u.id AND s.ended_at IS NULL
+       WHERE u.id = ? AND u.org_id = ? AND u.is_active = 1`,
+    )
+    .bind(claims.sessionId, claims.userId, claims.orgId)
+    .first<{ id: string; org_id: string; role: UserRole; email: string; name: string }>();
