@@ -1,6 +1,12 @@
 import type { Env } from '../env';
 import { tooManyRequests } from '../http/errors';
 import { addressBucket } from './address-bucket';
+import type { LimitRule } from './limit-window';
+
+interface RateLimitRule extends LimitRule {
+  /** What the caller is told with the 429. */
+  message: string;
+}
 
 /** Abuse limits of seed §6.8, counted by the RateLimiter Durable Object (strongly consistent). */
 export const RATE_LIMITS = {
@@ -46,25 +52,27 @@ export const RATE_LIMITS = {
     windowSeconds: 300,
     message: 'Too many guest joins from your network for this meeting. Wait five minutes and try again.',
   },
-} as const;
+} as const satisfies Record<string, RateLimitRule>;
 
 export type RateLimitName = keyof typeof RATE_LIMITS;
 
+/** The counting part of a named limit, as the RateLimiter object takes it. */
+function ruleOf(name: RateLimitName, limit: number = RATE_LIMITS[name].limit): LimitRule {
+  const rule: RateLimitRule = RATE_LIMITS[name];
+  return { limit, windowSeconds: rule.windowSeconds, ...(rule.backoff ? { backoff: rule.backoff } : {}) };
+}
+
+const limiterOf = (env: Env, name: RateLimitName, subject: string) => env.RATE_LIMITER.getByName(`${name}:${subject}`);
+
 /** Counts one hit for `subject` under the named limit; throws a 429 with Retry-After when it is used up. */
-export async function enforceRateLimit(
-  env: Env,
-  name: RateLimitName,
-  subject: string,
-  limit: number = RATE_LIMITS[name].limit,
-): Promise<void> {
-  const rule = RATE_LIMITS[name];
-  const decision = await env.RATE_LIMITER.getByName(`${name}:${subject}`).hit(limit, rule.windowSeconds);
-  if (!decision.allowed) throw tooManyRequests(decision.retryAfterSeconds, rule.message);
+export async function enforceRateLimit(env: Env, name: RateLimitName, subject: string, limit?: number): Promise<void> {
+  const decision = await limiterOf(env, name, subject).hit(ruleOf(name, limit));
+  if (!decision.allowed) throw tooManyRequests(decision.retryAfterSeconds, RATE_LIMITS[name].message);
 }
 
 /** Returns a hit taken with enforceRateLimit (used when the attempt turned out legitimate). */
 export async function releaseRateLimit(env: Env, name: RateLimitName, subject: string): Promise<void> {
-  await env.RATE_LIMITER.getByName(`${name}:${subject}`).release();
+  await limiterOf(env, name, subject).release(ruleOf(name));
 }
 
 /**
