@@ -1,6 +1,15 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { call, expectError, json, PASSWORD, refreshCookieOf, sessionIdOf, toSession } from '../../test/helpers';
+import {
+  call,
+  expectError,
+  freshIp,
+  json,
+  PASSWORD,
+  refreshCookieOf,
+  sessionIdOf,
+  toSession,
+} from '../../test/helpers';
 
 const singleOrg = { env: { ...env, ALLOW_ORG_SIGNUP: 'false' } };
 
@@ -109,23 +118,6 @@ describe('login', () => {
     expect(await unknown.json()).toEqual(await wrong.json());
   });
 
-  it('limits attempts per account with 429 and Retry-After, counted consistently under concurrency', async () => {
-    const attempts = await Promise.all(
-      Array.from({ length: 12 }, () =>
-        call('POST', '/api/auth/login', {
-          ...singleOrg,
-          body: { email: 'target@acme.example', password: 'guess guess guess' },
-        }),
-      ),
-    );
-    const statuses = attempts.map((response) => response.status);
-    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
-    expect(statuses.filter((status) => status === 429)).toHaveLength(7);
-    const limited = attempts.find((response) => response.status === 429)!;
-    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    await expectError(limited, 429, 'rate_limited');
-  });
-
   it('counts failed sign-ins from one IPv6 /64 together, whichever address and account they use', async () => {
     const attempt = (i: number) =>
       call('POST', '/api/auth/login', {
@@ -148,6 +140,102 @@ describe('login', () => {
     const me = await json(await call('GET', '/api/auth/me', { ...singleOrg, token: session.token }));
     expect(me.user).toMatchObject({ email: 'founder@acme.example', role: 'owner' });
     expect(me.user.lastLoginAt).toBeTruthy();
+  });
+});
+
+// Each failed attempt runs a real password check (Argon2id), and these make dozens of them.
+describe('sign-in limits', { timeout: 60_000 }, () => {
+  const attempt = (email: string, password: string, ip: string, orgSlug?: string) =>
+    call('POST', '/api/auth/login', { ...singleOrg, ip, body: { email, password, ...(orgSlug ? { orgSlug } : {}) } });
+  let accounts = 0;
+  /** A fresh account of the open org; the network it signs up from becomes one it has signed in from. */
+  const signUp = async (ip = freshIp()) => {
+    const email = `limited${++accounts}@acme.example`;
+    await toSession(
+      await call('POST', '/api/auth/register', { ...singleOrg, ip, body: { email, password: PASSWORD, name: 'Ltd' } }),
+    );
+    return { email, signUpIp: ip };
+  };
+  const statusCounts = (responses: Response[]) => {
+    const counts: Record<number, number> = {};
+    for (const { status } of responses) counts[status] = (counts[status] ?? 0) + 1;
+    return counts;
+  };
+
+  it('allows 5 failures per account from one network, counted consistently under concurrency', async () => {
+    const { email } = await signUp();
+    const ip = freshIp();
+    const attempts = await Promise.all(Array.from({ length: 12 }, () => attempt(email, 'guess guess guess', ip)));
+    expect(statusCounts(attempts)).toEqual({ 401: 5, 429: 7 });
+    const limited = attempts.find((response) => response.status === 429)!;
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    await expectError(limited, 429, 'rate_limited');
+    // The right password from that network is refused too: the lockout is not a password oracle.
+    await expectError(await attempt(email, PASSWORD, ip), 429, 'rate_limited');
+  });
+
+  it('counts naming the org and leaving it out as the same account', async () => {
+    const { email } = await signUp();
+    const ip = freshIp();
+    for (let i = 0; i < 5; i++)
+      expect((await attempt(email, 'guess guess guess', ip, i % 2 ? 'acme' : undefined)).status).toBe(401);
+    await expectError(await attempt(email, 'guess guess guess', ip, 'acme'), 429, 'rate_limited');
+    await expectError(await attempt(email, 'guess guess guess', ip), 429, 'rate_limited');
+  });
+
+  it('lets the owner in with the right password from another network while an attacker is locked out', async () => {
+    const { email } = await signUp();
+    const attacker = '2001:db8:bad:1::1';
+    for (let i = 0; i < 5; i++) expect((await attempt(email, `guess number ${i}`, attacker)).status).toBe(401);
+    await expectError(await attempt(email, 'guess number 6', attacker), 429, 'rate_limited');
+    // A network the owner never used before, and one in the attacker's neighbourhood but another /64.
+    expect((await attempt(email, PASSWORD, freshIp())).status).toBe(200);
+    expect((await attempt(email, PASSWORD, '2001:db8:bad:2::1')).status).toBe(200);
+  });
+
+  it('bounds guesses spread over many networks by the per-account limit; known networks still get in', async () => {
+    const { email, signUpIp } = await signUp();
+    const ips = Array.from(
+      { length: 40 },
+      (_, i) => `2001:db8:${(0x100 + accounts).toString(16)}:${i.toString(16)}::1`,
+    );
+    const guesses = await Promise.all(ips.map((ip, i) => attempt(email, `distributed guess ${i}`, ip)));
+    expect(statusCounts(guesses)).toEqual({ 401: 30, 429: 10 });
+
+    // A stranger's network, even with the right password, is refused without the password being checked.
+    const fromNewNetwork = await attempt(email, PASSWORD, freshIp());
+    expect(Number(fromNewNetwork.headers.get('retry-after'))).toBeGreaterThanOrEqual(3000);
+    const error = await expectError(fromNewNetwork, 429, 'rate_limited');
+    expect(error.message).toContain('network you have used before');
+    expect(error.details.retryAfterSeconds).toBe(Number(fromNewNetwork.headers.get('retry-after')));
+
+    // The owner's network (they signed up from it) is not counted against that limit.
+    expect((await attempt(email, PASSWORD, signUpIp)).status).toBe(200);
+    // An unknown account answers the same way, so the limit does not tell which accounts exist.
+    const nobody = `nobody-${accounts}@acme.example`;
+    await Promise.all(ips.slice(0, 31).map((ip, i) => attempt(nobody, `distributed guess ${i}`, ip)));
+    const unknownAccount = await expectError(await attempt(nobody, PASSWORD, freshIp()), 429, 'rate_limited');
+    expect(unknownAccount.message).toBe(error.message);
+  });
+
+  it('counts a network where a sign-in succeeded as known from then on', async () => {
+    const { email } = await signUp();
+    const travelling = freshIp();
+    expect((await attempt(email, PASSWORD, travelling)).status).toBe(200);
+    await Promise.all(
+      Array.from({ length: 31 }, (_, i) =>
+        attempt(email, `distributed guess ${i}`, `2001:db8:77:${i.toString(16)}::1`),
+      ),
+    );
+    await expectError(await attempt(email, PASSWORD, freshIp()), 429, 'rate_limited');
+    expect((await attempt(email, PASSWORD, travelling)).status).toBe(200);
+  });
+
+  it('does not count successful sign-ins: a busy office behind one address keeps signing in', async () => {
+    const { email } = await signUp();
+    const office = freshIp();
+    // One more than the network's allowance of 20 failures a minute.
+    for (let i = 0; i < 21; i++) expect((await attempt(email, PASSWORD, office)).status, `sign-in ${i}`).toBe(200);
   });
 });
 

@@ -1,5 +1,6 @@
 import { isoNow } from '../../../shared/src/time';
 import type { UserRole } from '../rbac/policy';
+import type { UserRow } from '../users/queries';
 import type { AccessClaims } from './access-token';
 
 /**
@@ -7,10 +8,13 @@ import type { AccessClaims } from './access-token';
  * session of a family started before sessions were recorded (migration 0004), and must leave an existing row,
  * ended or not, as it is.
  */
-export const recordSessionStatement = (db: D1Database, session: { id: string; orgId: string; userId: string }) =>
+export const recordSessionStatement = (
+  db: D1Database,
+  session: { id: string; orgId: string; userId: string; networkHash: string | null },
+) =>
   db
-    .prepare('INSERT OR IGNORE INTO auth_sessions (id, org_id, user_id) VALUES (?, ?, ?)')
-    .bind(session.id, session.orgId, session.userId);
+    .prepare('INSERT OR IGNORE INTO auth_sessions (id, org_id, user_id, network_hash) VALUES (?, ?, ?, ?)')
+    .bind(session.id, session.orgId, session.userId, session.networkHash);
 
 export const endSessionStatement = (db: D1Database, sessionId: string, now = Date.now()) =>
   db.prepare('UPDATE auth_sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL').bind(isoNow(now), sessionId);
@@ -31,3 +35,21 @@ export const findSignedInUser = (db: D1Database, claims: AccessClaims) =>
     )
     .bind(claims.sessionId, claims.userId, claims.orgId)
     .first<{ id: string; org_id: string; role: UserRole; email: string; name: string }>();
+
+/**
+ * The user signing in, and whether a session of theirs was started from this network since `since` (a known
+ * network: sign-in-limits.ts). One query, so the check costs no round trip of its own.
+ */
+export const findUserForSignIn = (
+  db: D1Database,
+  lookup: { orgId: string; email: string; networkHash: string | null; since: string },
+) =>
+  db
+    .prepare(
+      `SELECT u.*, EXISTS (
+         SELECT 1 FROM auth_sessions s WHERE s.user_id = u.id AND s.network_hash = ? AND s.created_at > ?
+       ) AS from_known_network
+       FROM users u WHERE u.org_id = ? AND u.email = ?`,
+    )
+    .bind(lookup.networkHash, lookup.since, lookup.orgId, lookup.email)
+    .first<UserRow & { from_known_network: 0 | 1 }>();

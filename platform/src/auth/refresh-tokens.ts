@@ -28,12 +28,17 @@ export interface IssuedRefreshToken {
  * Starts a new family at sign-in, with the session it is (same id). The family's life is absolute: rotation
  * never extends it.
  */
-export async function startRefreshFamily(db: D1Database, user: { id: string; orgId: string }, now = Date.now()) {
+export async function startRefreshFamily(
+  db: D1Database,
+  user: { id: string; orgId: string },
+  networkHash: string | null,
+  now = Date.now(),
+) {
   const token = randomToken(32);
   const familyId = newId();
   const expiresAt = isoAfter(REFRESH_TOKEN_TTL_MS, now);
   await db.batch([
-    recordSessionStatement(db, { id: familyId, orgId: user.orgId, userId: user.id }),
+    recordSessionStatement(db, { id: familyId, orgId: user.orgId, userId: user.id, networkHash }),
     db
       .prepare(
         `INSERT INTO refresh_tokens (id, org_id, user_id, family_id, parent_id, token_hash, expires_at, family_expires_at)
@@ -87,7 +92,12 @@ export async function rotateRefreshToken(db: D1Database, token: string, now = Da
           claimed.family_expires_at,
           claimed.family_expires_at,
         ),
-      recordSessionStatement(db, { id: claimed.family_id, orgId: claimed.org_id, userId: claimed.user_id }),
+      recordSessionStatement(db, {
+        id: claimed.family_id,
+        orgId: claimed.org_id,
+        userId: claimed.user_id,
+        networkHash: null,
+      }),
     ]);
     return { outcome: 'rotated', userId: claimed.user_id, orgId: claimed.org_id, next };
   }

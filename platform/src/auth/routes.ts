@@ -40,7 +40,7 @@ const registerRoute = defineRoute('public', {
   tags,
   summary: 'Create an account (the first one on a new deployment creates the organisation)',
   request: { body: { required: true, content: { 'application/json': { schema: RegisterBodySchema } } } },
-  responses: { 201: sessionResponse('Signed up and signed in'), ...errorResponses(403, 404, 409) },
+  responses: { 201: sessionResponse('Signed up and signed in'), ...errorResponses(403, 404, 409, 429) },
 });
 
 const loginRoute = defineRoute('public', {
@@ -49,7 +49,7 @@ const loginRoute = defineRoute('public', {
   tags,
   summary: 'Sign in with email and password',
   request: { body: { required: true, content: { 'application/json': { schema: LoginBodySchema } } } },
-  responses: { 200: sessionResponse('Signed in'), ...errorResponses(401) },
+  responses: { 200: sessionResponse('Signed in'), ...errorResponses(401, 429) },
 });
 
 const refreshRoute = defineRoute('public', {

@@ -10,16 +10,27 @@ interface RateLimitRule extends LimitRule {
 
 /** Abuse limits of seed §6.8, counted by the RateLimiter Durable Object (strongly consistent). */
 export const RATE_LIMITS = {
-  /** Failed attempts only: a successful sign-in gives its hit back. */
-  loginPerAccount: {
-    limit: 5,
-    windowSeconds: 60,
-    message: 'Too many sign-in attempts for this account. Wait a minute and try again.',
-  },
+  /** Sign-in (auth/sign-in-limits.ts, README "Security"): failed attempts only, a success gives its hits back. */
   loginPerAddress: {
     limit: 20,
     windowSeconds: 60,
-    message: 'Too many sign-in attempts from your network. Wait a minute and try again.',
+    message: 'Too many failed sign-ins from your network. Wait a minute and try again.',
+  },
+  /** The strict one: one account from one network. Lockouts of 1, 2, 4… minutes, at most an hour. */
+  loginPerAccountPerAddress: {
+    limit: 5,
+    windowSeconds: 60,
+    backoff: { maxLockoutSeconds: 3600 },
+    message:
+      'Too many failed sign-ins for this account from your network. Try again later: the wait doubles each time this happens again.',
+  },
+  /** One account from every network it has not signed in from before, together. Lockouts of 1, 2, 4… hours, at most a day. */
+  loginPerAccountFromNewNetworks: {
+    limit: 30,
+    windowSeconds: 3600,
+    backoff: { maxLockoutSeconds: 86_400 },
+    message:
+      'Too many failed sign-ins for this account from networks it has not signed in from before. Sign in from a network you have used before, or try again later.',
   },
   registerPerAddress: {
     limit: 3,
