@@ -29,8 +29,8 @@ export default defineConfig({
         },
       },
       {
-        // Dev tools that run in Node: the local cloud, scripts, their contract tests; pure code's *.node.test.ts and
-        // checks of the Worker's source.
+        // Dev tools that run in Node (the local cloud, scripts, their contract tests), pure platform logic
+        // (*.node.test.ts) and checks of the Worker's source.
         test: {
           name: 'node',
           environment: 'node',
