@@ -24,7 +24,8 @@ try {
   if (registered.status !== 201) throw new Error(`register failed: ${registered.status} ${await registered.text()}`);
   const { accessToken } = await registered.json();
   let ip = 0;
-  // Each login comes from its own address so the per-IP sign-in limit (20/min) does not turn it into a 429.
+  // Each login comes from its own address, like many users signing in: a network new to the account, the path that
+  // takes (and gives back) every sign-in limit.
   const login = () =>
     fetch(`${url}/api/auth/login`, {
       method: 'POST',

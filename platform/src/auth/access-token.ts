@@ -13,6 +13,8 @@ export interface AccessClaims {
   userId: string;
   orgId: string;
   role: UserRole;
+  /** The sign-in session (refresh-token family) the token belongs to: ending the session refuses the token. */
+  sessionId: string;
 }
 
 const keyCache = new Map<string, Promise<CryptoKey>>();
@@ -45,7 +47,7 @@ function signingKey(secret: string): Promise<CryptoKey> {
 
 export async function issueAccessToken(secret: string, claims: AccessClaims, now = Date.now()): Promise<string> {
   const issuedAt = Math.floor(now / 1000);
-  return new SignJWT({ org: claims.orgId, role: claims.role })
+  return new SignJWT({ org: claims.orgId, role: claims.role, sid: claims.sessionId })
     .setProtectedHeader({ alg: 'HS256', typ: TOKEN_TYPE, kid: KEY_ID })
     .setSubject(claims.userId)
     .setIssuer(ISSUER)
@@ -64,14 +66,15 @@ export async function verifyAccessToken(secret: string, token: string): Promise<
       issuer: ISSUER,
       audience: AUDIENCE,
       typ: TOKEN_TYPE,
-      requiredClaims: ['exp', 'iat', 'sub', 'org'],
+      requiredClaims: ['exp', 'iat', 'sub', 'org', 'sid'],
       maxTokenAge: ACCESS_TOKEN_TTL_SECONDS + 5,
       clockTolerance: 5,
     });
     const role = payload.role as UserRole;
-    if (typeof payload.org !== 'string' || !USER_ROLES.includes(role) || !payload.sub) return null;
+    if (typeof payload.org !== 'string' || typeof payload.sid !== 'string') return null;
+    if (!USER_ROLES.includes(role) || !payload.sub) return null;
     if ((payload.exp ?? 0) - (payload.iat ?? 0) > ACCESS_TOKEN_TTL_SECONDS) return null;
-    return { userId: payload.sub, orgId: payload.org, role };
+    return { userId: payload.sub, orgId: payload.org, role, sessionId: payload.sid };
   } catch (error) {
     if (error instanceof joseErrors.JOSEError) return null;
     throw error;

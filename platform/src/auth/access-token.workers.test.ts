@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, createOrg, expectError, type Session } from '../../test/helpers';
+import { call, createOrg, expectError, type Session, sessionIdOf } from '../../test/helpers';
 import { issueAccessToken, verifyAccessToken } from './access-token';
 
 const b64 = (value: object) => btoa(JSON.stringify(value)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
@@ -13,14 +13,21 @@ beforeAll(async () => {
 
 describe('access tokens', () => {
   it('round-trips and carries only ids and the role', async () => {
-    const token = await issueAccessToken(env.JWT_SECRET, { userId: 'U', orgId: 'O', role: 'host' });
-    expect(await verifyAccessToken(env.JWT_SECRET, token)).toEqual({ userId: 'U', orgId: 'O', role: 'host' });
+    const claims = { userId: 'U', orgId: 'O', role: 'host', sessionId: 'S' } as const;
+    const token = await issueAccessToken(env.JWT_SECRET, claims);
+    expect(await verifyAccessToken(env.JWT_SECRET, token)).toEqual(claims);
     const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
     expect(payload.exp - payload.iat).toBe(900);
-    expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'org', 'role', 'sub']);
+    expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'org', 'role', 'sid', 'sub']);
   });
 
   it('refuses forged, altered, expired and mistyped tokens on a protected route', async () => {
+    const ownerClaims = {
+      userId: owner.user.id,
+      orgId: owner.org.id,
+      role: 'owner',
+      sessionId: sessionIdOf(owner.token),
+    } as const;
     const good = owner.token;
     const [header, payload] = good.split('.');
     const claims = JSON.parse(atob(payload!.replace(/-/g, '+').replace(/_/g, '/')));
@@ -34,21 +41,9 @@ describe('access tokens', () => {
       `${good.slice(0, -3)}abc`,
       await sign('HS256', 'at+jwt', claims), // signed with the raw secret, not the derived key
       await sign('HS512', 'at+jwt', claims, new Uint8Array(64)),
-      await issueAccessToken('another-deployment-secret', {
-        userId: owner.user.id,
-        orgId: owner.org.id,
-        role: 'owner',
-      }),
-      await issueAccessToken(
-        env.JWT_SECRET,
-        { userId: owner.user.id, orgId: owner.org.id, role: 'owner' },
-        Date.now() - 1_000_000,
-      ),
-      await issueAccessToken(
-        env.JWT_SECRET,
-        { userId: owner.user.id, orgId: owner.org.id, role: 'owner' },
-        Date.now() + 3_600_000,
-      ),
+      await issueAccessToken('another-deployment-secret', ownerClaims),
+      await issueAccessToken(env.JWT_SECRET, ownerClaims, Date.now() - 1_000_000),
+      await issueAccessToken(env.JWT_SECRET, ownerClaims, Date.now() + 3_600_000),
       'garbage',
       '',
       'a.b.c',
@@ -76,7 +71,7 @@ describe('access tokens', () => {
       true,
       ['sign'],
     );
-    const base = { org: owner.org.id, role: 'owner' };
+    const base = { org: owner.org.id, role: 'owner', sid: sessionIdOf(owner.token) };
     const issuer = (jwt: SignJWT) =>
       jwt.setSubject(owner.user.id).setIssuer('castio-platform').setAudience('castio-api');
     const noExp = await issuer(
@@ -88,11 +83,31 @@ describe('access tokens', () => {
     const longLived = await issuer(
       new SignJWT(base).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).setIssuedAt().setExpirationTime('2h'),
     ).sign(key);
+    const noSession = await issuer(
+      new SignJWT({ org: base.org, role: base.role })
+        .setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' })
+        .setIssuedAt()
+        .setExpirationTime('10m'),
+    ).sign(key);
     const valid = await issuer(
       new SignJWT(base).setProtectedHeader({ alg: 'HS256', typ: 'at+jwt' }).setIssuedAt().setExpirationTime('10m'),
     ).sign(key);
-    for (const token of [noExp, wrongType, longLived])
+    for (const token of [noExp, wrongType, longLived, noSession])
       expect(await verifyAccessToken(env.JWT_SECRET, token)).toBeNull();
     expect(await verifyAccessToken(env.JWT_SECRET, valid)).not.toBeNull();
+  });
+
+  it('refuses a correctly signed token whose session is unknown, belongs to someone else or has ended', async () => {
+    const other = await createOrg('tokens-other');
+    const tokenFor = (sessionId: string) =>
+      issueAccessToken(env.JWT_SECRET, { userId: owner.user.id, orgId: owner.org.id, role: 'owner', sessionId });
+    const ownSession = await tokenFor(sessionIdOf(owner.token));
+    expect((await call('GET', '/api/auth/me', { token: ownSession })).status).toBe(200);
+    for (const token of [await tokenFor('01J00000000000000000000000'), await tokenFor(sessionIdOf(other.token))]) {
+      expect(await verifyAccessToken(env.JWT_SECRET, token)).not.toBeNull();
+      await expectError(await call('GET', '/api/auth/me', { token }), 401, 'unauthenticated');
+    }
+    await call('POST', '/api/auth/logout', { cookie: owner.cookie });
+    await expectError(await call('GET', '/api/auth/me', { token: ownSession }), 401, 'unauthenticated');
   });
 });

@@ -1,15 +1,17 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../http/app-env';
 import { ApiError, forbidden } from '../http/errors';
-import { can, type Permission, type UserRole } from '../rbac/policy';
+import { can, type Permission } from '../rbac/policy';
 import { verifyAccessToken } from './access-token';
+import { findSignedInUser } from './queries';
 
 const unauthenticated = () =>
   new ApiError(401, 'unauthenticated', 'Sign in to continue: the access token is missing, invalid or expired.');
 
 /**
  * Verifies the bearer token, then loads the user from D1 on every request: a deactivated user or a changed
- * role takes effect at once, and a token whose org no longer matches the user is refused.
+ * role takes effect at once, a token whose org no longer matches the user is refused, and so is a token whose
+ * session has ended (logout, logout everywhere).
  */
 export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   const header = c.req.header('authorization') ?? '';
@@ -17,11 +19,7 @@ export const requireAuth = createMiddleware<AppEnv>(async (c, next) => {
   if (!match) throw unauthenticated();
   const claims = await verifyAccessToken(c.env.JWT_SECRET, match[1]!);
   if (!claims) throw unauthenticated();
-  const user = await c.env.DB.prepare(
-    'SELECT id, org_id, role, email, name FROM users WHERE id = ? AND org_id = ? AND is_active = 1',
-  )
-    .bind(claims.userId, claims.orgId)
-    .first<{ id: string; org_id: string; role: UserRole; email: string; name: string }>();
+  const user = await findSignedInUser(c.env.DB, claims);
   if (!user) throw unauthenticated();
   c.set('auth', { userId: user.id, orgId: user.org_id, role: user.role, email: user.email, name: user.name });
   await next();

@@ -1,6 +1,7 @@
 import { randomToken, sha256Hex } from '@castio/shared/encoding';
 import { newId } from '@castio/shared/ids';
 import { DAY, isoAfter, isoNow, SECOND } from '@castio/shared/time';
+import { endSessionStatement, endUserSessionsStatement, recordSessionStatement } from './queries';
 
 export const REFRESH_TOKEN_TTL_MS = 30 * DAY;
 /** A rotated token presented again this soon is a client race (two tabs), not theft. */
@@ -23,18 +24,28 @@ export interface IssuedRefreshToken {
   expiresAt: string;
 }
 
-/** Starts a new family at sign-in. The family's life is absolute: rotation never extends it. */
-export async function startRefreshFamily(db: D1Database, user: { id: string; orgId: string }, now = Date.now()) {
+/**
+ * Starts a new family at sign-in, with the session it is (same id). The family's life is absolute: rotation
+ * never extends it.
+ */
+export async function startRefreshFamily(
+  db: D1Database,
+  user: { id: string; orgId: string },
+  networkHash: string | null,
+  now = Date.now(),
+) {
   const token = randomToken(32);
   const familyId = newId();
   const expiresAt = isoAfter(REFRESH_TOKEN_TTL_MS, now);
-  await db
-    .prepare(
-      `INSERT INTO refresh_tokens (id, org_id, user_id, family_id, parent_id, token_hash, expires_at, family_expires_at)
-       VALUES (?, ?, ?, ?, NULL, ?, ?, ?)`,
-    )
-    .bind(newId(), user.orgId, user.id, familyId, await sha256Hex(token), expiresAt, expiresAt)
-    .run();
+  await db.batch([
+    recordSessionStatement(db, { id: familyId, orgId: user.orgId, userId: user.id, networkHash }),
+    db
+      .prepare(
+        `INSERT INTO refresh_tokens (id, org_id, user_id, family_id, parent_id, token_hash, expires_at, family_expires_at)
+         VALUES (?, ?, ?, ?, NULL, ?, ?, ?)`,
+      )
+      .bind(newId(), user.orgId, user.id, familyId, await sha256Hex(token), expiresAt, expiresAt),
+  ]);
   return { token, familyId, expiresAt } satisfies IssuedRefreshToken;
 }
 
@@ -46,8 +57,9 @@ export type RotationResult =
 
 /**
  * Exchanges a refresh token for its successor. The claim is one conditional UPDATE (atomic in SQLite), so of
- * N concurrent refreshes exactly one wins. A token that was already rotated, presented after the grace
- * period, means it leaked: the whole family is revoked.
+ * N concurrent refreshes exactly one wins, and none wins once the session has ended (also when the successor
+ * of a claim that raced the ending was inserted after it). A token that was already rotated, presented after
+ * the grace period, means it leaked: the whole session is ended.
  */
 export async function rotateRefreshToken(db: D1Database, token: string, now = Date.now()): Promise<RotationResult> {
   const tokenHash = await sha256Hex(token);
@@ -56,6 +68,7 @@ export async function rotateRefreshToken(db: D1Database, token: string, now = Da
     .prepare(
       `UPDATE refresh_tokens SET revoked_at = ?, replaced_by = ?
        WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ? AND family_expires_at > ?
+         AND NOT EXISTS (SELECT 1 FROM auth_sessions s WHERE s.id = refresh_tokens.family_id AND s.ended_at IS NOT NULL)
        RETURNING id, org_id, user_id, family_id, expires_at, family_expires_at, revoked_at, replaced_by`,
     )
     .bind(isoNow(now), successorId, tokenHash, isoNow(now), isoNow(now))
@@ -63,22 +76,29 @@ export async function rotateRefreshToken(db: D1Database, token: string, now = Da
 
   if (claimed) {
     const next = { token: randomToken(32), familyId: claimed.family_id, expiresAt: claimed.family_expires_at };
-    await db
-      .prepare(
-        `INSERT INTO refresh_tokens (id, org_id, user_id, family_id, parent_id, token_hash, expires_at, family_expires_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .bind(
-        successorId,
-        claimed.org_id,
-        claimed.user_id,
-        claimed.family_id,
-        claimed.id,
-        await sha256Hex(next.token),
-        claimed.family_expires_at,
-        claimed.family_expires_at,
-      )
-      .run();
+    await db.batch([
+      db
+        .prepare(
+          `INSERT INTO refresh_tokens (id, org_id, user_id, family_id, parent_id, token_hash, expires_at, family_expires_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        )
+        .bind(
+          successorId,
+          claimed.org_id,
+          claimed.user_id,
+          claimed.family_id,
+          claimed.id,
+          await sha256Hex(next.token),
+          claimed.family_expires_at,
+          claimed.family_expires_at,
+        ),
+      recordSessionStatement(db, {
+        id: claimed.family_id,
+        orgId: claimed.org_id,
+        userId: claimed.user_id,
+        networkHash: null,
+      }),
+    ]);
     return { outcome: 'rotated', userId: claimed.user_id, orgId: claimed.org_id, next };
   }
 
@@ -88,21 +108,26 @@ export async function rotateRefreshToken(db: D1Database, token: string, now = Da
     .first<RefreshTokenRow>();
   if (!existing?.revoked_at || !existing.replaced_by) return { outcome: 'invalid' };
   if (now - Date.parse(existing.revoked_at) <= REUSE_GRACE_MS) return { outcome: 'in_progress' };
-  await revokeFamily(db, existing.family_id, now);
+  await endSession(db, existing.family_id, now);
   return { outcome: 'reused', userId: existing.user_id, orgId: existing.org_id };
 }
 
-export const revokeFamily = (db: D1Database, familyId: string, now = Date.now()) =>
-  db
-    .prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL')
-    .bind(isoNow(now), familyId)
-    .run();
+/** Ends one session: its refresh tokens and its access tokens stop working at once. */
+export const endSession = (db: D1Database, familyId: string, now = Date.now()) =>
+  db.batch([
+    db
+      .prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE family_id = ? AND revoked_at IS NULL')
+      .bind(isoNow(now), familyId),
+    endSessionStatement(db, familyId, now),
+  ]);
 
-/** Logout everywhere, deactivation, role change: every live token of the user stops working. */
-export const revokeAllForUserStatement = (db: D1Database, userId: string, now = Date.now()) =>
+/** Logout everywhere, deactivation, role change: every session of the user ends, refresh and access tokens alike. */
+export const endAllSessionsStatements = (db: D1Database, userId: string, now = Date.now()) => [
   db
     .prepare('UPDATE refresh_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL')
-    .bind(isoNow(now), userId);
+    .bind(isoNow(now), userId),
+  endUserSessionsStatement(db, userId, now),
+];
 
 export async function familyOfToken(db: D1Database, token: string): Promise<string | null> {
   const row = await db

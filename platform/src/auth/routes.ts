@@ -40,7 +40,7 @@ const registerRoute = defineRoute('public', {
   tags,
   summary: 'Create an account (the first one on a new deployment creates the organisation)',
   request: { body: { required: true, content: { 'application/json': { schema: RegisterBodySchema } } } },
-  responses: { 201: sessionResponse('Signed up and signed in'), ...errorResponses(403, 404, 409) },
+  responses: { 201: sessionResponse('Signed up and signed in'), ...errorResponses(403, 404, 409, 429) },
 });
 
 const loginRoute = defineRoute('public', {
@@ -49,7 +49,7 @@ const loginRoute = defineRoute('public', {
   tags,
   summary: 'Sign in with email and password',
   request: { body: { required: true, content: { 'application/json': { schema: LoginBodySchema } } } },
-  responses: { 200: sessionResponse('Signed in'), ...errorResponses(401) },
+  responses: { 200: sessionResponse('Signed in'), ...errorResponses(401, 429) },
 });
 
 const refreshRoute = defineRoute('public', {
@@ -65,6 +65,8 @@ const logoutRoute = defineRoute('public', {
   path: '/api/auth/logout',
   tags,
   summary: 'Sign out this browser; with a valid access token and `?everywhere=true`, every session',
+  description:
+    'The session ends at once: its refresh cookie and every access token issued for it are refused from then on.',
   request: { query: z.object({ everywhere: z.enum(['true', 'false']).optional() }) },
   responses: { 204: { description: 'Signed out (also when already signed out)' } },
 });

@@ -13,20 +13,22 @@ import {
 } from '../org/queries';
 import { findOrgPolicy } from '../org/settings-queries';
 import type { UserRole } from '../rbac/policy';
-import { clientIp, enforceRateLimit, releaseRateLimit } from '../rate-limit/limits';
+import { clientAddressBucket, enforceRateLimit } from '../rate-limit/limits';
 import { findUserByEmail, findUserById, insertUserStatement, toUser, type UserRow } from '../users/queries';
 import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from './access-token';
 import type { LoginBody, RegisterBody } from './schemas';
 import { burnPasswordCheck, hashPassword, verifyPassword } from './password';
 import {
+  endAllSessionsStatements,
+  endSession,
   familyOfToken,
-  revokeAllForUserStatement,
-  revokeFamily,
   rotateRefreshToken,
   startRefreshFamily,
   type IssuedRefreshToken,
 } from './refresh-tokens';
+import { findUserForSignIn } from './queries';
 import { securityEventStatement } from './security-events';
+import { KNOWN_NETWORK_MS, networkHashOf, SignInLimits } from './sign-in-limits';
 
 export interface SignedIn {
   session: {
@@ -42,9 +44,14 @@ export interface SignedIn {
 const invalidCredentials = () => new ApiError(401, 'invalid_credentials', 'The email or password is incorrect.');
 const invalidRefresh = () => new ApiError(401, 'invalid_refresh_token', 'Your session has ended. Sign in again.');
 
-async function signIn(env: Env, user: UserRow, org: OrgRow): Promise<SignedIn> {
-  const accessToken = await issueAccessToken(env.JWT_SECRET, { userId: user.id, orgId: org.id, role: user.role });
-  const refresh = await startRefreshFamily(env.DB, { id: user.id, orgId: org.id });
+/** The answer to a sign-in or refresh: an access token bound to the refresh token's session (its family). */
+async function signedIn(env: Env, user: UserRow, org: OrgRow, refresh: IssuedRefreshToken): Promise<SignedIn> {
+  const accessToken = await issueAccessToken(env.JWT_SECRET, {
+    userId: user.id,
+    orgId: org.id,
+    role: user.role,
+    sessionId: refresh.familyId,
+  });
   return {
     session: {
       accessToken,
@@ -57,24 +64,30 @@ async function signIn(env: Env, user: UserRow, org: OrgRow): Promise<SignedIn> {
   };
 }
 
+/** Starts a session for someone who just proved their password, from the network `networkHash` names. */
+const signIn = async (env: Env, user: UserRow, org: OrgRow, networkHash: string | null) =>
+  signedIn(env, user, org, await startRefreshFamily(env.DB, { id: user.id, orgId: org.id }, networkHash));
+
 /**
  * Sign-up (seed §4.3). The first registration on an empty deployment creates the org and its owner. After
  * that, people join an existing org by invitation, or freely where the org allows open registration. A new
  * org is created only where the deployment allows org sign-up, never silently.
  */
 export async function register(env: Env, body: RegisterBody, headers: Headers): Promise<SignedIn> {
-  await enforceRateLimit(env, 'registerPerIp', clientIp(headers));
-  if (body.inviteToken) return registerWithInvite(env, body, body.inviteToken);
+  const network = clientAddressBucket(headers);
+  await enforceRateLimit(env, 'registerPerAddress', network);
+  const networkHash = await networkHashOf(network);
+  if (body.inviteToken) return registerWithInvite(env, body, body.inviteToken, networkHash);
 
   const soleOrg = await findSoleOrg(env.DB);
   const anyOrg = soleOrg ?? (await env.DB.prepare('SELECT id FROM organizations LIMIT 1').first());
-  if (!anyOrg) return createOrgWithOwner(env, body, true);
+  if (!anyOrg) return createOrgWithOwner(env, body, true, networkHash);
 
   if (body.orgName) {
     if (env.ALLOW_ORG_SIGNUP !== 'true') {
       throw forbidden('This deployment does not allow creating another organisation. Ask an admin for an invitation.');
     }
-    return createOrgWithOwner(env, body, false);
+    return createOrgWithOwner(env, body, false, networkHash);
   }
   const org = body.orgSlug ? await findOrgBySlug(env.DB, body.orgSlug) : soleOrg;
   if (!org) throw notFound('The organisation');
@@ -86,10 +99,15 @@ export async function register(env: Env, body: RegisterBody, headers: Headers): 
       'This organisation is invite-only. Ask an admin for an invitation link.',
     );
   }
-  return createMember(env, org, body, 'member');
+  return createMember(env, org, body, 'member', networkHash);
 }
 
-async function createOrgWithOwner(env: Env, body: RegisterBody, onlyIfFirst: boolean): Promise<SignedIn> {
+async function createOrgWithOwner(
+  env: Env,
+  body: RegisterBody,
+  onlyIfFirst: boolean,
+  networkHash: string | null,
+): Promise<SignedIn> {
   if (!body.orgName || !body.orgSlug) {
     throw new ApiError(400, 'validation_failed', 'Name your organisation: orgName and orgSlug are required.', [
       ...(body.orgName ? [] : [{ path: 'orgName', message: 'Required.' }]),
@@ -121,7 +139,7 @@ async function createOrgWithOwner(env: Env, body: RegisterBody, onlyIfFirst: boo
     if (/UNIQUE/.test(String(error))) throw conflict('slug_taken', 'That organisation address is taken.');
     throw error;
   }
-  return signIn(env, (await findUserById(env.DB, orgId, user.id))!, (await findOrgById(env.DB, orgId))!);
+  return signIn(env, (await findUserById(env.DB, orgId, user.id))!, (await findOrgById(env.DB, orgId))!, networkHash);
 }
 
 async function createMember(
@@ -129,6 +147,7 @@ async function createMember(
   org: OrgRow,
   body: RegisterBody,
   role: UserRole,
+  networkHash: string | null,
   extra: D1PreparedStatement[] = [],
 ) {
   if (await findUserByEmail(env.DB, org.id, body.email)) {
@@ -149,10 +168,15 @@ async function createMember(
       throw conflict('email_taken', 'An account with this email already exists. Sign in instead.');
     throw error;
   }
-  return signIn(env, (await findUserById(env.DB, org.id, user.id))!, org);
+  return signIn(env, (await findUserById(env.DB, org.id, user.id))!, org, networkHash);
 }
 
-async function registerWithInvite(env: Env, body: RegisterBody, token: string): Promise<SignedIn> {
+async function registerWithInvite(
+  env: Env,
+  body: RegisterBody,
+  token: string,
+  networkHash: string | null,
+): Promise<SignedIn> {
   const invite = await env.DB.prepare(
     `SELECT * FROM org_invites WHERE token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?`,
   )
@@ -171,27 +195,43 @@ async function registerWithInvite(env: Env, body: RegisterBody, token: string): 
     isoNow(),
     invite.id,
   );
-  const signedIn = await createMember(env, org, body, invite.role, [claim]);
+  const signedIn = await createMember(env, org, body, invite.role, networkHash, [claim]);
   await env.DB.prepare('UPDATE org_invites SET accepted_user_id = ? WHERE id = ?')
     .bind(signedIn.session.user.id, invite.id)
     .run();
   return signedIn;
 }
 
-/** Login answers exactly the same for "no such user" and "wrong password", and costs the same time. */
+/**
+ * Login answers exactly the same for "no such user" and "wrong password", and costs the same time. Every limit
+ * is taken before the password is checked, so concurrent guesses cannot outrun it (sign-in-limits.ts).
+ */
 export async function login(env: Env, body: LoginBody, headers: Headers): Promise<SignedIn> {
-  await enforceRateLimit(env, 'loginPerIp', clientIp(headers));
-  const account = `${body.orgSlug ?? '*'}:${body.email}`;
-  await enforceRateLimit(env, 'loginPerAccount', account);
+  const network = clientAddressBucket(headers);
+  const limits = new SignInLimits(env, network);
+  await limits.admitNetwork();
   const org = body.orgSlug ? await findOrgBySlug(env.DB, body.orgSlug) : await findSoleOrg(env.DB);
-  const user = org ? await findUserByEmail(env.DB, org.id, body.email) : null;
+  const networkHash = await networkHashOf(network);
+  const user = org
+    ? await findUserForSignIn(env.DB, {
+        orgId: org.id,
+        email: body.email,
+        networkHash,
+        since: isoNow(Date.now() - KNOWN_NETWORK_MS),
+      })
+    : null;
+  // Keyed by the org the sign-in resolves to, so naming the org or leaving it out is the same account.
+  await limits.admitAccount(
+    `${org?.id ?? `slug:${body.orgSlug ?? '*'}`}:${body.email}`,
+    user?.from_known_network === 1,
+  );
   if (!org || !user?.password_hash || user.is_active !== 1) {
     await burnPasswordCheck(body.password);
     throw invalidCredentials();
   }
   const check = await verifyPassword(body.password, user.password_hash);
   if (!check.valid) throw invalidCredentials();
-  await releaseRateLimit(env, 'loginPerAccount', account);
+  await limits.succeeded();
   const updates = [env.DB.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').bind(isoNow(), user.id)];
   if (check.needsRehash) {
     updates.push(
@@ -203,7 +243,7 @@ export async function login(env: Env, body: LoginBody, headers: Headers): Promis
     updates.push(securityEventStatement(env.DB, { orgId: org.id, userId: user.id, type: 'password_rehashed' }));
   }
   await env.DB.batch(updates);
-  return signIn(env, { ...user, last_login_at: isoNow() }, org);
+  return signIn(env, { ...user, last_login_at: isoNow() }, org, networkHash);
 }
 
 export async function refresh(env: Env, token: string | undefined): Promise<SignedIn> {
@@ -227,28 +267,21 @@ export async function refresh(env: Env, token: string | undefined): Promise<Sign
   const user = await findUserById(env.DB, result.orgId, result.userId);
   const org = await findOrgById(env.DB, result.orgId);
   if (user?.is_active !== 1 || !org) {
-    await revokeFamily(env.DB, result.next.familyId);
+    await endSession(env.DB, result.next.familyId);
     throw invalidRefresh();
   }
-  const accessToken = await issueAccessToken(env.JWT_SECRET, { userId: user.id, orgId: org.id, role: user.role });
-  return {
-    session: {
-      accessToken,
-      tokenType: 'Bearer',
-      expiresIn: ACCESS_TOKEN_TTL_SECONDS,
-      user: toUser(user),
-      org: toOrgSummary(org),
-    },
-    refresh: result.next,
-  };
+  return signedIn(env, user, org, result.next);
 }
 
-/** Ends this browser's session; with `everywhere`, every session of the signed-in user. */
-export async function logout(env: Env, token: string | undefined, everywhereForUserId?: string): Promise<void> {
-  if (everywhereForUserId) await revokeAllForUserStatement(env.DB, everywhereForUserId).run();
-  if (!token) return;
-  const familyId = await familyOfToken(env.DB, token);
-  if (familyId) await revokeFamily(env.DB, familyId);
+/**
+ * Ends this browser's session (the refresh cookie's): its refresh token and every access token issued for it stop
+ * working at once. With `everywhere` and a valid access token, every session of that token's user.
+ */
+export async function logout(env: Env, refreshToken: string | undefined, everywhereForUserId?: string): Promise<void> {
+  if (everywhereForUserId) await env.DB.batch(endAllSessionsStatements(env.DB, everywhereForUserId));
+  if (!refreshToken) return;
+  const familyId = await familyOfToken(env.DB, refreshToken);
+  if (familyId) await endSession(env.DB, familyId);
 }
 
 export async function currentUser(env: Env, orgId: string, userId: string) {

@@ -36,15 +36,16 @@ export async function guestJoin(
   env: Env,
   meetingId: string,
   input: { displayName: string; email?: string | undefined },
-  ip: string,
+  addressBucket: string,
 ) {
   const meeting = await meetingForGuest(env, meetingId);
   const settings = await getOrgSettings(env, meeting.org_id);
   const access = effectiveGuestAccess(meeting, settings);
   if (access === 'disabled')
     throw forbidden('This meeting does not accept guests. Ask the host to invite you, or sign in.');
-  const ipHash = await sha256Hex(`guest-ip:${ip}`);
-  await enforceRateLimit(env, 'guestJoinPerIpPerMeeting', `${meeting.id}:${ipHash}`);
+  // Stored with the token as the network the guest came from: the bucket the limit counts, not the exact address.
+  const addressHash = await sha256Hex(`guest-ip:${addressBucket}`);
+  await enforceRateLimit(env, 'guestJoinPerAddressPerMeeting', `${meeting.id}:${addressHash}`);
   await enforceRateLimit(env, 'guestJoinPerMeeting', meeting.id);
   if (meeting.is_locked === 1) throw forbidden('The host locked this meeting: nobody new can join right now.');
   const instance = await readyInstance(env, meeting, settings, { canStart: false });
@@ -66,7 +67,7 @@ export async function guestJoin(
       input.displayName,
       input.email ?? null,
       await sha256Hex(guestToken),
-      ipHash,
+      addressHash,
       waitingRoom ? 'waiting' : 'admitted',
       expiresAt,
     )

@@ -105,6 +105,14 @@ describe('guest tokens and throttles', () => {
     expect((await guestJoin(meeting.id, 'Guest 6', '203.0.113.78')).status).toBe(200);
   });
 
+  it('counts guest joins from one IPv6 /64 together', async () => {
+    const meeting = await createMeeting(owner, { schedulingType: 'instant', title: 'IPv6', guestAccess: 'open' });
+    for (let i = 1; i <= 3; i++)
+      expect((await guestJoin(meeting.id, `Guest ${i}`, `2001:db8:9:9:${i}::${i}`)).status).toBe(200);
+    await expectError(await guestJoin(meeting.id, 'Guest 4', '2001:db8:9:9:abcd::4'), 429, 'rate_limited');
+    expect((await guestJoin(meeting.id, 'Guest 5', '2001:db8:9:a::1')).status).toBe(200);
+  });
+
   it('refreshes with a valid guest token only, and not after revocation', async () => {
     const meeting = await createMeeting(owner, {
       schedulingType: 'instant',

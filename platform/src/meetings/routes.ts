@@ -3,7 +3,7 @@ import { emptyBody, jsonBody as body, jsonResponse as json } from '../http/json-
 import { errorResponses } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { createRouter } from '../http/router';
-import { clientIp } from '../rate-limit/limits';
+import { clientAddressBucket } from '../rate-limit/limits';
 import { guestJoin, refreshGuestToken } from './guest-join';
 import { answerInvite, inviteToMeeting, listMeetingInvites } from './invites';
 import { joinMeeting, refreshJoinToken } from './join';
@@ -256,7 +256,12 @@ export const meetingRoutes = createRouter()
   )
   .openapi(guestJoinRoute, async (c) =>
     c.json(
-      await guestJoin(c.env, c.req.valid('param').meetingId, c.req.valid('json'), clientIp(c.req.raw.headers)),
+      await guestJoin(
+        c.env,
+        c.req.valid('param').meetingId,
+        c.req.valid('json'),
+        clientAddressBucket(c.req.raw.headers),
+      ),
       200,
     ),
   )

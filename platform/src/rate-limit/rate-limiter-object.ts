@@ -1,44 +1,51 @@
 import { DurableObject } from 'cloudflare:workers';
+import {
+  decideHit,
+  EMPTY_LIMIT_STATE,
+  type LimitDecision,
+  type LimitRule,
+  type LimitState,
+  releaseHit,
+  stateExpiresAt,
+} from './limit-window';
 
-export interface LimitDecision {
-  allowed: boolean;
-  /** Requests left in the current window after this one. */
-  remaining: number;
-  /** Seconds until the caller may try again (0 when allowed). */
-  retryAfterSeconds: number;
-}
+export type { LimitDecision } from './limit-window';
+
+const STATE_KEY = 'state';
 
 /**
- * A strongly consistent sliding-window counter, one object per limited subject (e.g. `login:ip:1.2.3.4`).
- * A Durable Object processes one request at a time, so concurrent callers cannot both take the last slot,
- * which a KV read-modify-write cannot guarantee (ARCHITECTURE item 7).
+ * A strongly consistent limit counter, one object per limited subject (e.g. `loginPerAddress:1.2.3.4`); the
+ * counting itself is limit-window.ts. A Durable Object runs one request at a time, and each read-decide-write
+ * here is synchronous (the SQLite-backed synchronous KV API, no await in between), so concurrent callers cannot
+ * both take the last slot, which a KV read-modify-write cannot guarantee (ARCHITECTURE item 7).
  */
 export class RateLimiter extends DurableObject {
-  /** Records one hit if the window has room; `now` is injectable for tests. */
-  async hit(limit: number, windowSeconds: number, now = Date.now()): Promise<LimitDecision> {
-    const windowMs = windowSeconds * 1000;
-    const stored = (await this.ctx.storage.get<number[]>('hits')) ?? [];
-    const recent = stored.filter((time) => time > now - windowMs);
-    if (recent.length >= limit) {
-      const oldest = recent[0] ?? now;
-      const retryAfterSeconds = Math.max(1, Math.ceil((oldest + windowMs - now) / 1000));
-      return { allowed: false, remaining: 0, retryAfterSeconds };
-    }
-    recent.push(now);
-    await this.ctx.storage.put('hits', recent);
-    await this.ctx.storage.setAlarm(now + windowMs);
-    return { allowed: true, remaining: limit - recent.length, retryAfterSeconds: 0 };
+  /** Records one hit if the rule allows it; `now` is injectable for tests. */
+  async hit(rule: LimitRule, now = Date.now()): Promise<LimitDecision> {
+    const before = this.load();
+    const { decision, state } = decideHit(rule, before, now);
+    // A refusal changes nothing worth a write unless it started a lockout.
+    if (decision.allowed || state.lockedUntil !== before.lockedUntil) await this.store(rule, state);
+    return decision;
   }
 
   /** Gives back one hit, e.g. after a successful login, so only failures count towards the limit. */
-  async release(): Promise<void> {
-    const stored = (await this.ctx.storage.get<number[]>('hits')) ?? [];
-    stored.pop();
-    await this.ctx.storage.put('hits', stored);
+  async release(rule: LimitRule): Promise<void> {
+    await this.store(rule, releaseHit(this.load()));
   }
 
-  /** Frees storage once the window has passed with no new hits. */
+  /** Frees storage once the state no longer matters (every write moves the alarm on). */
   override async alarm(): Promise<void> {
     await this.ctx.storage.deleteAll();
+  }
+
+  private load(): LimitState {
+    return this.ctx.storage.kv.get<LimitState>(STATE_KEY) ?? EMPTY_LIMIT_STATE;
+  }
+
+  /** Writes synchronously; the alarm is set in the same turn, so alarms are set in the order of the writes. */
+  private store(rule: LimitRule, state: LimitState): Promise<void> {
+    this.ctx.storage.kv.put(STATE_KEY, state);
+    return this.ctx.storage.setAlarm(stateExpiresAt(rule, state));
   }
 }

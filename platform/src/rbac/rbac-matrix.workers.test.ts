@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { issueAccessToken } from '../auth/access-token';
-import { addMember, call, createOrg, type Session } from '../../test/helpers';
+import { addMember, call, createOrg, type Session, sessionIdOf } from '../../test/helpers';
 import { apiOperations, fillPath, type ApiOperation } from '../../test/openapi-routes';
 import { can, USER_ROLES, type Permission, type UserRole } from './policy';
 
@@ -32,7 +32,7 @@ beforeAll(async () => {
     anonymous: undefined,
     expired: await issueAccessToken(
       env.JWT_SECRET,
-      { userId: owner.user.id, orgId: owner.org.id, role: 'owner' },
+      { userId: owner.user.id, orgId: owner.org.id, role: 'owner', sessionId: sessionIdOf(owner.token) },
       Date.now() - 16 * 60_000,
     ),
     deactivated: leaver.token,
@@ -40,6 +40,7 @@ beforeAll(async () => {
       userId: owner.user.id,
       orgId: owner.org.id,
       role: 'owner',
+      sessionId: sessionIdOf(owner.token),
     }),
     'other-org-owner': otherOwner.token,
   };

@@ -1,5 +1,5 @@
 import type { AuthContext } from '../auth/auth-context';
-import { revokeAllForUserStatement } from '../auth/refresh-tokens';
+import { endAllSessionsStatements } from '../auth/refresh-tokens';
 import { securityEventStatement } from '../auth/security-events';
 import type { Env } from '../env';
 import { forbidden, notFound } from '../http/errors';
@@ -46,7 +46,7 @@ export async function updateOrgUser(env: Env, auth: AuthContext, userId: string,
   }
   const statements = [updateUserStatement(env.DB, auth.orgId, userId, patch)];
   if (changesAccess && (patch.isActive === false || (patch.role !== undefined && patch.role !== target.role))) {
-    statements.push(revokeAllForUserStatement(env.DB, userId));
+    statements.push(...endAllSessionsStatements(env.DB, userId));
     statements.push(
       securityEventStatement(env.DB, {
         orgId: auth.orgId,

@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addMember, call, createOrg, expectError, json, PASSWORD, type Session } from '../../test/helpers';
+import { addMember, call, createOrg, expectError, json, PASSWORD, type Session, toSession } from '../../test/helpers';
 
 let owner: Session;
 let admin: Session;
@@ -131,8 +131,8 @@ describe('managing users', () => {
     );
   });
 
-  it('applies a role change to the next request and ends the user’s sessions', async () => {
-    const host = await addMember(owner, 'host', 'demoted');
+  it('ends the user’s sessions on a role change, access tokens included; the next sign-in has the new role', async () => {
+    const host = await addMember(owner, 'host', 'promoted');
     expect(
       (await call('POST', '/api/users/invites', { token: host.token, body: { email: 'z@people.example' } })).status,
     ).toBe(403);
@@ -140,8 +140,15 @@ describe('managing users', () => {
       await call('PATCH', `/api/users/${host.user.id}`, { token: owner.token, body: { role: 'admin' } }),
     );
     expect(changed.role).toBe('admin');
-    expect((await call('GET', '/api/users', { token: host.token })).status).toBe(200);
+    await expectError(await call('GET', '/api/users', { token: host.token }), 401, 'unauthenticated');
     await expectError(await call('POST', '/api/auth/refresh', { cookie: host.cookie }), 401);
+    const again = await toSession(
+      await call('POST', '/api/auth/login', {
+        body: { email: host.user.email, password: PASSWORD, orgSlug: owner.org.slug },
+      }),
+    );
+    expect(again.user.role).toBe('admin');
+    expect((await call('GET', '/api/users', { token: again.token })).status).toBe(200);
   });
 
   it('protects the owner and stops people changing their own access', async () => {

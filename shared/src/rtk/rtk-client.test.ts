@@ -4,13 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type FaultRule, type LocalCloud, startLocalCloud } from '@castio/local-cloud';
 import { presetDefinitions } from '../presets/preset-definitions';
-import {
-  createRtkClient,
-  type RtkClient,
-  type RtkClientConfig,
-  RtkError,
-  type RtkPresetBody,
-} from './index';
+import { createRtkClient, type RtkClient, type RtkClientConfig, RtkError, type RtkPresetBody } from './index';
 
 /** The built-in `video_host` (seed §5.4), as the platform provisions it. */
 const videoHost: RtkPresetBody = presetDefinitions().find((preset) => preset.name === 'video_host')!;
