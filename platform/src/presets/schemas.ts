@@ -1,8 +1,12 @@
 import { z } from '@hono/zod-openapi';
 import { PRESET_NAMES, RtkPresetBodySchema, RtkPresetNameSchema } from '@castio/shared/presets';
 
-/** RTK's preset body, snake_case as RTK takes it (seed §5.4); the shared schema is the one definition. */
-export const PresetBodySchema = RtkPresetBodySchema.openapi('PresetBody');
+/**
+ * RTK's preset body, snake_case as RTK takes it (seed §5.4); the shared schema is the one definition. Named with
+ * zod's own `.meta()`: `.openapi()` exists only on schemas created after @hono/zod-openapi extended zod (zod binds
+ * a schema's methods when it is made), and @castio/shared's schemas may be made first.
+ */
+export const PresetBodySchema = RtkPresetBodySchema.meta({ id: 'PresetBody' });
 
 export const PresetPatchSchema = RtkPresetBodySchema.partial()
   .refine((patch) => Object.keys(patch).length > 0, 'Send at least one of name, config, permissions, ui.')
