@@ -2,6 +2,7 @@ import { env } from 'cloudflare:test';
 import { expect, inject } from 'vitest';
 import { createApp } from '../src/app';
 import type { Env } from '../src/env';
+import { ApiContract } from './api-contract';
 
 const app = createApp();
 
@@ -28,6 +29,14 @@ export const localCloudUrl = localCloud.url;
 let ipCounter = 0;
 /** A distinct client IP per caller, so per-IP limits don't couple unrelated tests. */
 export const freshIp = () => `198.18.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
+
+async function loadContract() {
+  const response = await app.request('/api/openapi.json', {}, multiOrgEnv);
+  return new ApiContract(await response.json());
+}
+let contract: Promise<ApiContract> | undefined;
+/** The app's own OpenAPI document as a contract, built once per test file. */
+export const apiContract = () => (contract ??= loadContract());
 
 export interface CallOptions {
   token?: string;
