@@ -107,6 +107,28 @@ describe('the document says what the server does', () => {
     expect(status({ live: true, livestream: { status: 'LIVE' } })).toBe(false);
   });
 
+  it('lists 413 and 415 on every write the JSON body checks cover, and the server answers them there', async () => {
+    const { operations } = await apiOperations();
+    const ownLimits = ['/api/org/branding', '/api/webhooks/rtk'];
+    const checked = operations.filter(
+      (route) => route.path.startsWith('/api/') && route.method !== 'GET' && !ownLimits.includes(route.path),
+    );
+    expect(checked.length).toBeGreaterThanOrEqual(45);
+    for (const route of checked) {
+      expect(Object.keys(route.operation.responses), `${route.method} ${route.path}`).toEqual(
+        expect.arrayContaining(['403', '413', '415']),
+      );
+    }
+    // Also where the operation takes no body: the checks run on whatever is sent.
+    const textBody = { rawBody: 'bye', headers: { 'content-type': 'text/plain' } };
+    await expectError(await call('POST', '/api/auth/logout', textBody), 415, 'unsupported_media_type');
+    const huge = {
+      rawBody: JSON.stringify({ x: 'x'.repeat(70_000) }),
+      headers: { 'content-type': 'application/json' },
+    };
+    await expectError(await call('POST', '/api/auth/logout', huge), 413, 'payload_too_large');
+  });
+
   it('limits a guest’s displayName to 50 characters, as the server does', async () => {
     const guestJoin = jsonBodySchema(
       (await apiOperations()).document.paths['/api/meetings/{meetingId}/guest-join'].post,
@@ -213,6 +235,19 @@ describe('the document says what the server does', () => {
     expect(document.components.schemas.RegisterRequest.properties.orgSlug.description).toMatch(
       /required when the deployment hosts several organisations/,
     );
+  });
+
+  it('names its server and the security of every operation', async () => {
+    const { document } = await apiContract();
+    expect(document.servers).toEqual([expect.objectContaining({ url: '/' })]);
+    for (const { method, path, access, operation } of (await apiOperations()).operations) {
+      const expected = path.startsWith('/agentsInternal/')
+        ? [{ agentToken: [] }]
+        : access === 'public'
+          ? []
+          : [{ bearerAuth: [] }];
+      expect(operation.security, `${method} ${path}`).toEqual(expected);
+    }
   });
 
   it('writes no named schema or null in a form null cannot match', async () => {
