@@ -57,7 +57,10 @@ export async function call(method: string, path: string, options: CallOptions = 
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  return app.request(path, { method, headers, body }, options.env ?? multiOrgEnv);
+  const response = await app.request(path, { method, headers, body }, options.env ?? multiOrgEnv);
+  // Every response a test receives must be one the OpenAPI document allows; a mismatch fails that test here.
+  await (await apiContract()).assertConforms(method, path, response);
+  return response;
 }
 
 export async function json<T = any>(response: Response): Promise<T> {
