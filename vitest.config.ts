@@ -1,7 +1,17 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
 
 const platformMigrations = await readD1Migrations('migrations/platform');
+
+/** Worker code imports `.wasm` files as compiled modules (as wrangler bundles them); in Node, the same. */
+const wasmAsModule: Plugin = {
+  name: 'wasm-as-module',
+  enforce: 'pre',
+  load(id) {
+    if (!id.endsWith('.wasm')) return;
+    return `import { readFileSync } from 'node:fs'; export default new WebAssembly.Module(readFileSync(${JSON.stringify(id)}));`;
+  },
+};
 
 export default defineConfig({
   test: {
@@ -30,11 +40,14 @@ export default defineConfig({
       },
       {
         // Dev tools that run in Node (the local cloud, scripts, their contract tests), pure platform logic
-        // (*.node.test.ts) and checks of the Worker's source.
+        // (*.node.test.ts), checks of the Worker's source and the API document's lint.
+        plugins: [wasmAsModule],
         test: {
           name: 'node',
           environment: 'node',
-          include: ['scripts/**/*.test.{ts,mjs}', 'shared/src/**/*.node.test.ts', 'platform/src/**/*.node.test.ts'],
+          include: ['scripts/**/*.test.{ts,mjs}', 'shared/src/**/*.node.test.ts', 'platform/**/*.node.test.ts'],
+          // The platform's password hashing imports its Wasm build; inlined, so wasmAsModule loads it.
+          server: { deps: { inline: ['argon2id'] } },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
