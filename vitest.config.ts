@@ -1,7 +1,17 @@
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
-import { defineConfig } from 'vitest/config';
+import { defineConfig, type Plugin } from 'vitest/config';
 
 const platformMigrations = await readD1Migrations('migrations/platform');
+
+/** Worker code imports `.wasm` files as compiled modules (as wrangler bundles them); in Node, the same. */
+const wasmAsModule: Plugin = {
+  name: 'wasm-as-module',
+  enforce: 'pre',
+  load(id) {
+    if (!id.endsWith('.wasm')) return;
+    return `import { readFileSync } from 'node:fs'; export default new WebAssembly.Module(readFileSync(${JSON.stringify(id)}));`;
+  },
+};
 
 export default defineConfig({
   test: {
@@ -27,13 +37,16 @@ export default defineConfig({
         },
       },
       {
-        // Dev tools that run in Node: the local cloud, scripts, their contract tests; pure code's *.test.ts and
-        // checks of the Worker's source.
+        // Node: pure modules (*.test.ts), the dev tools, the local cloud, checks of the Worker's source and the API
+        // document's lint.
+        plugins: [wasmAsModule],
         test: {
           name: 'node',
           environment: 'node',
-          include: ['scripts/**/*.test.{ts,mjs}', 'shared/src/**/*.test.ts', 'platform/src/**/*.test.ts'],
+          include: ['scripts/**/*.test.{ts,mjs}', 'shared/src/**/*.test.ts', 'platform/**/*.test.ts'],
           exclude: ['**/*.workers.test.ts', '**/node_modules/**'],
+          // The platform's password hashing imports its Wasm build; inlined, so wasmAsModule loads it.
+          server: { deps: { inline: ['argon2id'] } },
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

@@ -1,12 +1,13 @@
-import { Scalar } from '@scalar/hono-api-reference';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { authRoutes } from './auth/routes';
 import { handleError } from './http/error-handler';
-import { envelope } from './http/errors';
-import { jsonBodyLimit, requireJsonBody } from './http/json-body';
+import { envelope, errorResponse } from './http/errors';
+import { JSON_BODY_LIMIT_BYTES, jsonBodyLimit, requireJsonBody } from './http/json-body';
+import { documentMiddlewareResponses, type OperationKey } from './http/middleware-responses';
+import { addReferenceRoutes } from './http/reference-routes';
 import { createRouter } from './http/router';
-import { rejectCrossSiteWrites } from './http/same-origin';
+import { isWriteMethod, rejectCrossSiteWrites } from './http/same-origin';
 import { orgRoutes } from './org/routes';
 import { userRoutes } from './users/routes';
 import { webhookRoutes } from './webhooks/routes';
@@ -20,12 +21,15 @@ import { meetingRoutes } from './meetings/routes';
 import { scheduleRoutes } from './meetings/schedule-routes';
 import { hostControlRoutes } from './meetings/host-control-routes';
 
-export const SCALAR_BUNDLE_PATH = '/vendor/scalar-api-reference.js';
-
 /** Routes that take multipart uploads: they apply their own (larger) body limit. */
 const UPLOAD_PATHS = new Set(['/api/org/branding']);
 /** The RTK webhook alias reads its raw body itself (signature over exact bytes, its own size limit). */
 const RAW_BODY_PATHS = new Set(['/api/webhooks/rtk']);
+/** Where the JSON body limit and content type are enforced: every API path but the uploads and the raw webhook. */
+const takesJsonBody = (path: string) =>
+  path.startsWith('/api/') && !UPLOAD_PATHS.has(path) && !RAW_BODY_PATHS.has(path);
+/** Writes to the API: checked for cross-site origin and, where they take JSON, for their body. */
+const isApiWrite = ({ method, path }: OperationKey) => path.startsWith('/api/') && isWriteMethod(method);
 
 export function createApp() {
   const app = createRouter();
@@ -41,13 +45,12 @@ export function createApp() {
   );
   app.use('/api/*', rejectCrossSiteWrites);
   app.use('/api/*', async (c, next) => {
-    if (UPLOAD_PATHS.has(c.req.path) || RAW_BODY_PATHS.has(c.req.path)) return next();
+    if (!takesJsonBody(c.req.path)) return next();
     return jsonBodyLimit(c, async () => {
       await requireJsonBody(c, next);
     });
   });
 
-  app.get('/api/health', (c) => c.json({ ok: true }));
   app.route('/', authRoutes);
   app.route('/', userRoutes);
   app.route('/', orgRoutes);
@@ -64,31 +67,21 @@ export function createApp() {
   app.route('/', agentInternalRoutes);
   app.route('/', presetRoutes);
 
+  documentMiddlewareResponses(app, isApiWrite, {
+    403: errorResponse('A browser sent this write from another website (cross_site_request).'),
+  });
+  documentMiddlewareResponses(app, (operation) => isApiWrite(operation) && takesJsonBody(operation.path), {
+    413: errorResponse(`The body is larger than ${JSON_BODY_LIMIT_BYTES / 1024} KB (payload_too_large).`),
+    415: errorResponse('The body is not sent as application/json (unsupported_media_type).'),
+  });
+
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
     description: 'The access token from /api/auth/login, /register or /refresh (15 minutes).',
   });
-  app.doc31('/api/openapi.json', {
-    openapi: '3.1.0',
-    info: {
-      title: 'Castio platform API',
-      version: '0.1.0',
-      description:
-        'Meetings, users and organisation settings of a Castio deployment. Errors use one envelope: `{ "error": { "code", "message", "details"? } }`.',
-    },
-  });
-  // The reference UI is served from our own assets: nothing loads from a CDN at run time.
-  app.get(
-    '/api/docs',
-    Scalar({
-      url: '/api/openapi.json',
-      pageTitle: 'Castio API reference',
-      cdn: SCALAR_BUNDLE_PATH,
-      withDefaultFonts: false,
-    }),
-  );
+  addReferenceRoutes(app);
 
   app.notFound((c) => c.json(envelope('not_found', `No route for ${c.req.method} ${c.req.path}.`), 404));
   app.onError(handleError);

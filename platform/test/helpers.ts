@@ -3,6 +3,7 @@ import './migrated-d1';
 import { expect, inject } from 'vitest';
 import { createApp } from '../src/app';
 import type { Env } from '../src/env';
+import { ApiContract } from './api-contract';
 
 const app = createApp();
 
@@ -30,6 +31,14 @@ let ipCounter = 0;
 /** A distinct client IP per caller, so per-IP limits don't couple unrelated tests. */
 export const freshIp = () => `198.18.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
 
+async function loadContract() {
+  const response = await app.request('/api/openapi.json', {}, multiOrgEnv);
+  return new ApiContract(await response.json());
+}
+let contract: Promise<ApiContract> | undefined;
+/** The app's own OpenAPI document as a contract, built once per test file. */
+export const apiContract = () => (contract ??= loadContract());
+
 export interface CallOptions {
   token?: string;
   body?: unknown;
@@ -49,7 +58,10 @@ export async function call(method: string, path: string, options: CallOptions = 
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  return app.request(path, { method, headers, body }, options.env ?? multiOrgEnv);
+  const response = await app.request(path, { method, headers, body }, options.env ?? multiOrgEnv);
+  // Every response a test receives must be one the OpenAPI document allows; a mismatch fails that test here.
+  await (await apiContract()).assertConforms(method, path, response);
+  return response;
 }
 
 export async function json<T = any>(response: Response): Promise<T> {

@@ -1,4 +1,4 @@
-import { call, json } from './helpers';
+import { apiContract } from './helpers';
 
 export interface ApiOperation {
   method: string;
@@ -13,7 +13,7 @@ let cached: { document: any; operations: ApiOperation[] } | undefined;
 /** Every operation of the app's own OpenAPI document: the route list tests iterate over. */
 export async function apiOperations() {
   if (!cached) {
-    const document = await json(await call('GET', '/api/openapi.json'));
+    const { document } = await apiContract();
     const operations: ApiOperation[] = [];
     for (const [path, item] of Object.entries<any>(document.paths)) {
       for (const [method, operation] of Object.entries<any>(item)) {

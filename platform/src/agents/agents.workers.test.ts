@@ -46,6 +46,11 @@ describe('Realtime Agents groundwork', () => {
       (await call('GET', '/agentsInternal/not-a-meeting/state', { headers: { authorization: `Bearer ${otherToken}` } }))
         .status,
     ).toBe(401);
+    // Only what the object serves is routed: any other internal path is an unknown route, whatever the token.
+    const unknown = await call('GET', `${agent.internalPath}/pipeline`, {
+      headers: { authorization: `Bearer ${agent.internalToken}` },
+    });
+    await expectError(unknown, 404, 'not_found');
     const deinit = await json(await call('POST', `/api/agents/${meeting.id}/deinit`, { token: host.token, body: {} }));
     expect(deinit.status).toBe('stopped');
     const stopped = await call('GET', `${agent.internalPath}/state`, {

@@ -9,7 +9,7 @@ export interface AgentState {
 /**
  * Realtime Agents groundwork (seed §2.6): one object per meeting keeps whether an agent is attached.
  * The media pipeline itself is future work; this object is what `/api/agents/:meetingId/*` talks to, and
- * `/agentsInternal/:meetingId/*` is forwarded to its `fetch` (the agent SDK's internal pipeline endpoint).
+ * the routes under `/agentsInternal/:meetingId/` (agents/routes.ts) are forwarded to its `fetch`.
  */
 export class RealtimeAgent extends DurableObject {
   async init(meetingId: string): Promise<AgentState> {

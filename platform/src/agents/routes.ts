@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { Hono } from 'hono';
-import type { AppEnv } from '../http/app-env';
-import { errorResponses } from '../http/errors';
+import { errorResponse, errorResponses } from '../http/errors';
+import { jsonResponse } from '../http/json-content';
 import { defineRoute } from '../http/route';
 import { createRouter } from '../http/router';
 import { MeetingParams } from '../sessions/schemas';
@@ -54,10 +53,37 @@ export const agentRoutes = createRouter()
     c.json(await deinitAgent(c.env, c.get('auth'), c.req.valid('param').meetingId), 200),
   );
 
-/** `ALL /agentsInternal/:meetingId/*`: machine-to-machine, authenticated by the per-meeting agent token. */
-export const agentInternalRoutes = new Hono<AppEnv>().all('/agentsInternal/:meetingId/*', async (c) => {
-  const meetingId = c.req.param('meetingId');
-  const prefix = `/agentsInternal/${meetingId}/`;
-  const rest = c.req.path.startsWith(prefix) ? c.req.path.slice(prefix.length) : '';
-  return forwardInternal(c.env, c.req.raw, meetingId, rest);
+/**
+ * What the agent object serves today (realtime-agent-object.ts). Public to Castio's RBAC: no user signs in here;
+ * the agent pipeline presents the meeting's agent token instead.
+ */
+const internalStateRoute = {
+  ...defineRoute('public', {
+    method: 'get',
+    path: '/agentsInternal/{meetingId}/state',
+    tags,
+    summary: 'The agent pipeline reads the agent state (machine-to-machine)',
+    request: { params: MeetingParams },
+    responses: {
+      200: jsonResponse(AgentStateSchema, 'The agent state'),
+      401: errorResponse('No valid agent token for this meeting.'),
+      409: errorResponse('No agent is running for this meeting (agent_not_running).'),
+    },
+  }),
+  security: [{ agentToken: [] }],
+};
+
+/**
+ * `/agentsInternal/…`: machine-to-machine, authenticated by the per-meeting agent token. Only what the object
+ * serves is routed (and documented); any other path is an unknown route.
+ */
+export const agentInternalRoutes = createRouter().openapi(
+  internalStateRoute,
+  // The object's own response, passed on as it is: its statuses are the ones declared above.
+  async (c) => (await forwardInternal(c.env, c.req.raw, c.req.valid('param').meetingId, 'state')) as never,
+);
+agentInternalRoutes.openAPIRegistry.registerComponent('securitySchemes', 'agentToken', {
+  type: 'http',
+  scheme: 'bearer',
+  description: 'The `internalToken` of POST /api/agents/{meetingId}/init, bound to that meeting.',
 });

@@ -25,7 +25,11 @@ export const RegisterBodySchema = z
     orgName: humanName(100)
       .optional()
       .openapi({ description: 'Creates a new organisation (first sign-up, or where org sign-up is allowed).' }),
-    orgSlug: SlugSchema.optional().openapi({ description: 'The organisation to create (with orgName) or to join.' }),
+    orgSlug: SlugSchema.optional().openapi({
+      description:
+        'With orgName: the address of the organisation to create (required). Otherwise the organisation to join; ' +
+        'required when the deployment hosts several organisations. Not needed with inviteToken.',
+    }),
     inviteToken: z.string().min(16).max(128).optional().openapi({ description: 'The token from an invitation link.' }),
   })
   .strict()

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { errorResponses } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { createRouter } from '../http/router';
-import { CursorQuerySchema, PathIdSchema } from '../validation/fields';
+import { CursorQuerySchema, PathIdSchema, patchBody } from '../validation/fields';
 import {
   activeMeetings,
   getDelivery,
@@ -78,12 +78,11 @@ const DsnSchema = z
 const SettingsSchema = z
   .object({ sentryVendorEnabled: z.boolean(), sentryCustomerDsn: z.string().nullable(), phoneHomeEnabled: z.boolean() })
   .openapi('DiagnosticsSettings');
-const SettingsPatchSchema = z
-  .object({ sentryVendorEnabled: z.boolean(), sentryCustomerDsn: DsnSchema.nullable(), phoneHomeEnabled: z.boolean() })
-  .partial()
-  .strict()
-  .refine((patch) => Object.keys(patch).length > 0, 'Send at least one field to change.')
-  .openapi('DiagnosticsSettingsPatch');
+const SettingsPatchSchema = patchBody({
+  sentryVendorEnabled: z.boolean(),
+  sentryCustomerDsn: DsnSchema.nullable(),
+  phoneHomeEnabled: z.boolean(),
+}).openapi('DiagnosticsSettingsPatch');
 
 const healthRoute = defineRoute('diagnostics.view', {
   method: 'get',

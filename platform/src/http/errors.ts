@@ -38,6 +38,12 @@ export function envelope(code: string, message: string, details?: unknown): Erro
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/** One OpenAPI error response entry: the error envelope, described. */
+export const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: ErrorEnvelopeSchema } },
+});
+
 /** OpenAPI response entries for the error statuses a route can answer. */
 export function errorResponses(...statuses: ContentfulStatusCode[]) {
   const descriptions: Partial<Record<ContentfulStatusCode, string>> = {
@@ -50,16 +56,9 @@ export function errorResponses(...statuses: ContentfulStatusCode[]) {
     415: 'The body is not in a supported content type.',
     422: 'Understood but cannot be processed.',
     429: 'Too many requests; see Retry-After.',
+    500: 'Something failed on our side (internal_error); the message carries a reference for support.',
     502: 'RealtimeKit failed or timed out; nothing was changed, retry later (see Retry-After).',
     503: 'RealtimeKit is not configured on this deployment.',
   };
-  return Object.fromEntries(
-    statuses.map((status) => [
-      status,
-      {
-        description: descriptions[status] ?? 'Error',
-        content: { 'application/json': { schema: ErrorEnvelopeSchema } },
-      },
-    ]),
-  );
+  return Object.fromEntries(statuses.map((status) => [status, errorResponse(descriptions[status] ?? 'Error')]));
 }

@@ -19,9 +19,10 @@ export function defineRoute<const R extends Omit<RouteConfig, 'middleware'>>(acc
     access === 'public' ? {} : access === 'authenticated' ? errorResponses(401) : errorResponses(401, 403);
   return createRoute({
     ...config,
-    responses: { ...authErrors, ...errorResponses(400, 429), ...config.responses },
+    responses: { ...authErrors, ...errorResponses(400, 429, 500), ...config.responses },
     middleware,
-    ...(access === 'public' ? {} : { security: [{ bearerAuth: [] }] }),
+    // Public operations say so: without `security`, an operation would inherit a document-wide requirement.
+    security: access === 'public' ? [] : [{ bearerAuth: [] }],
     'x-castio-access': access,
   });
 }

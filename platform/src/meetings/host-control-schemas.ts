@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { MeetingParamsSchema } from './schemas';
+import { nullableNamed } from '../validation/fields';
 
 /** Request and response shapes of the in-meeting host controls (§5.5, §6.8, §7.2, §7.9, §7.10). */
 
@@ -105,7 +106,7 @@ export const LivestreamSchema = z
   .openapi('Livestream');
 
 export const LivestreamStatusSchema = z
-  .object({ live: z.boolean(), livestream: LivestreamSchema.nullable() })
+  .object({ live: z.boolean(), livestream: nullableNamed(LivestreamSchema) })
   .openapi('LivestreamStatus');
 
 export type RoomParticipant = z.infer<typeof RoomParticipantSchema>;

@@ -184,7 +184,18 @@ function occurrenceAt(rule: RecurrenceRule, key: string): Occurrence {
 
 // ——— validation ———
 
-const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.0{1,9})?)?$/;
+/** A wall time without offset: `YYYY-MM-DDTHH:mm`, seconds optional (fractions only as zeros). */
+export const LOCAL_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.0{1,9})?)?$/;
+
+/** Whether `value` is a local date-time as a series takes it, on a day that exists (not 2026-02-30). */
+export function isLocalDateTime(value: string): boolean {
+  try {
+    parseLocalDateTime(value, 'dtstart', 'invalid_dtstart');
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function parseLocalDateTime(value: string, field: RecurrenceField, code: RecurrenceErrorCode): string {
   const invalid = () => new RecurrenceError(code, field, `${field} must be a local time such as 2026-12-01T09:00.`);

@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { CursorQuerySchema, humanName, SlugSchema } from '../validation/fields';
+import { CursorQuerySchema, humanName, patchBody, SlugSchema } from '../validation/fields';
+import { isLocalDateTime, LOCAL_DATE_TIME } from './recurrence';
 
 export const MEETING_TYPES = ['video', 'audio', 'webinar', 'livestream'] as const;
 export const SCHEDULING_TYPES = ['instant', 'scheduled', 'recurring', 'permanent'] as const;
@@ -28,11 +29,19 @@ export const TimeZoneSchema = z
 
 /** An instant with an explicit offset, e.g. 2026-12-01T09:00:00Z or 2026-12-01T10:00:00+01:00. */
 export const InstantSchema = z.iso.datetime({ offset: true }).openapi({ example: '2026-12-01T09:00:00Z' });
-/** A wall-clock time in the meeting's zone, for recurring series: 2026-12-01T09:00. */
-export const LocalDateTimeSchema = z.iso
-  .datetime({ local: true })
-  .refine((value) => !/[zZ]|[+-]\d\d:?\d\d$/.test(value), 'Give the local time without an offset.')
-  .openapi({ example: '2026-12-01T09:00' });
+const LOCAL_TIME_MESSAGE = 'Give the local time without an offset, such as 2026-12-01T09:00.';
+/**
+ * A wall-clock time in the meeting's zone, for recurring series: 2026-12-01T09:00. Not an RFC 3339 `date-time`
+ * (that requires an offset), so the document gives the pattern the series parser accepts.
+ */
+export const LocalDateTimeSchema = z
+  .string()
+  .regex(LOCAL_DATE_TIME, { message: LOCAL_TIME_MESSAGE, abort: true })
+  .refine(isLocalDateTime, LOCAL_TIME_MESSAGE)
+  .openapi({
+    example: '2026-12-01T09:00',
+    description: 'Wall-clock time in the series’ time zone, without offset: YYYY-MM-DDTHH:mm[:ss].',
+  });
 
 /** Per-meeting settings that override the org defaults (seed §12.2); omitted ones inherit. */
 export const MeetingSettingsSchema = z.object({
@@ -94,20 +103,15 @@ export const MeetingCreateSchema = z
   ])
   .openapi('MeetingCreate');
 
-export const MeetingPatchSchema = z
-  .object({
-    title: humanName(200),
-    description: z.string().trim().max(5000).nullable(),
-    scheduledStart: InstantSchema,
-    scheduledEnd: InstantSchema.nullable(),
-    timezone: TimeZoneSchema,
-    vanitySlug: SlugSchema,
-    ...MeetingSettingsSchema.shape,
-  })
-  .partial()
-  .strict()
-  .refine((patch) => Object.keys(patch).length > 0, 'Send at least one field to change.')
-  .openapi('MeetingPatch');
+export const MeetingPatchSchema = patchBody({
+  title: humanName(200),
+  description: z.string().trim().max(5000).nullable(),
+  scheduledStart: InstantSchema,
+  scheduledEnd: InstantSchema.nullable(),
+  timezone: TimeZoneSchema,
+  vanitySlug: SlugSchema,
+  ...MeetingSettingsSchema.shape,
+}).openapi('MeetingPatch');
 
 export const RecurrenceSchema = z.object({
   rrule: z.string(),
@@ -196,7 +200,10 @@ export const JoinResponseSchema = z
   })
   .openapi('JoinResponse');
 
-/** Guest display names (§6.8): tags stripped, 2–50 characters, no control or invisible characters. */
+/**
+ * Guest display names (§6.8): tags stripped, 2–50 characters, no control or invisible characters. The limits apply
+ * after the transform, which hides them from the generated schema, so `.openapi` states them.
+ */
 export const GuestNameSchema = z
   .string()
   .max(500)
@@ -217,7 +224,12 @@ export const GuestNameSchema = z
         'Must not contain control or invisible characters.',
       )
       .refine((value) => !/[<>]/.test(value), 'Must not contain < or >.'),
-  );
+  )
+  .openapi({
+    minLength: 2,
+    maxLength: 50,
+    description: 'HTML tags are removed and spaces collapsed; 2–50 characters must remain, without < or >.',
+  });
 
 export const GuestJoinSchema = z
   .object({
@@ -265,17 +277,12 @@ export const OccurrenceSchema = z
   })
   .openapi('Occurrence');
 
-export const OccurrencePatchSchema = z
-  .object({
-    title: humanName(200),
-    description: z.string().trim().max(5000).nullable(),
-    start: InstantSchema,
-    durationMinutes: z.number().int().min(5).max(1440),
-  })
-  .partial()
-  .strict()
-  .refine((patch) => Object.keys(patch).length > 0, 'Send at least one field to change.')
-  .openapi('OccurrencePatch');
+export const OccurrencePatchSchema = patchBody({
+  title: humanName(200),
+  description: z.string().trim().max(5000).nullable(),
+  start: InstantSchema,
+  durationMinutes: z.number().int().min(5).max(1440),
+}).openapi('OccurrencePatch');
 
 export const OccurrenceParamsSchema = MeetingParamsSchema.extend({ occurrenceId: z.string().max(64) });
 
@@ -286,6 +293,13 @@ export const InviteCreateSchema = z
   })
   .strict()
   .refine((body) => body.userIds.length + body.emails.length > 0, 'Invite at least one person.')
+  // The refinement, for the document: a non-empty userIds or emails.
+  .openapi({
+    anyOf: [
+      { required: ['userIds'], properties: { userIds: { minItems: 1 } } },
+      { required: ['emails'], properties: { emails: { minItems: 1 } } },
+    ],
+  })
   .openapi('MeetingInviteCreate');
 
 export const RSVP_STATUSES = ['pending', 'accepted', 'declined', 'tentative'] as const;

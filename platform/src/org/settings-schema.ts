@@ -1,16 +1,13 @@
 import { z } from '@hono/zod-openapi';
-import { HexColorSchema, humanName, SlugSchema } from '../validation/fields';
+import { fontName } from '@castio/shared/presets';
+import { HexColorSchema, humanName, patchBody, SlugSchema } from '../validation/fields';
 
 const MEETING_TYPES = ['video', 'audio', 'webinar', 'livestream'] as const;
 const GUEST_ACCESS = ['disabled', 'link_only', 'open'] as const;
 const STORAGE_PROVIDERS = ['r2', 'aws', 'azure', 'digitalocean', 'gcs', 'sftp'] as const;
 
 const nullableHex = HexColorSchema.nullable();
-const fontName = z
-  .string()
-  .trim()
-  .max(100)
-  .regex(/^[\p{L}\p{N} ,'"-]*$/u, 'Letters, digits, spaces, commas, quotes and hyphens only.');
+const settingFontName = fontName(z.string().trim());
 
 /** Where a recording goes when it is not RTK's own bucket. The secret is write-only (encrypted at rest). */
 export const StorageConfigInputSchema = z
@@ -40,8 +37,8 @@ export const OrgSettingsFields = {
   textColor: nullableHex,
   textOnPrimaryColor: nullableHex,
   videoBgColor: nullableHex,
-  fontFamily: fontName.nullable(),
-  googleFont: fontName.nullable(),
+  fontFamily: settingFontName.nullable(),
+  googleFont: settingFontName.nullable(),
   borderWidth: z.enum(['none', 'thin', 'fat']),
   borderRadius: z.enum(['sharp', 'rounded', 'extra-rounded', 'circular']),
   logoHeight: z.number().int().min(16).max(128),
@@ -93,17 +90,15 @@ export const OrgSettingsSchema = z
   })
   .openapi('OrgSettings');
 
-export const OrgSettingsPatchSchema = z
-  .object({
+export const OrgSettingsPatchSchema = patchBody(
+  {
     orgName: humanName(100),
     orgSlug: SlugSchema,
     recordingStorageConfig: StorageConfigInputSchema.nullable(),
     ...OrgSettingsFields,
-  })
-  .partial()
-  .strict()
-  .refine((patch) => Object.keys(patch).length > 0, 'Send at least one setting to change.')
-  .openapi('OrgSettingsPatch');
+  },
+  'Send at least one setting to change.',
+).openapi('OrgSettingsPatch');
 
 export type OrgSettings = z.infer<typeof OrgSettingsSchema>;
 export type OrgSettingsPatch = z.infer<typeof OrgSettingsPatchSchema>;

@@ -134,7 +134,8 @@ const generateSummaryRoute = defineRoute('meetings.manage.own', {
       description: 'Requested',
       content: { 'application/json': { schema: z.object({ sessionId: z.string(), status: z.string() }) } },
     },
-    ...errorResponses(404, 409),
+    // RealtimeKit generates the summary: it may be unreachable (502) or not configured (503).
+    ...errorResponses(404, 409, 502, 503),
   },
 });
 

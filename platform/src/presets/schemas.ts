@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { PRESET_NAMES, RtkPresetBodySchema, RtkPresetNameSchema } from '@castio/shared/presets';
+import { patchBody } from '../validation/fields';
 
 /**
  * RTK's preset body, snake_case as RTK takes it (seed §5.4); the shared schema is the one definition. Named with
@@ -8,9 +9,10 @@ import { PRESET_NAMES, RtkPresetBodySchema, RtkPresetNameSchema } from '@castio/
  */
 export const PresetBodySchema = RtkPresetBodySchema.meta({ id: 'PresetBody' });
 
-export const PresetPatchSchema = RtkPresetBodySchema.partial()
-  .refine((patch) => Object.keys(patch).length > 0, 'Send at least one of name, config, permissions, ui.')
-  .openapi('PresetPatch', { description: 'Each part given replaces that part; parts left out stay.' });
+export const PresetPatchSchema = patchBody(
+  RtkPresetBodySchema.shape,
+  'Send at least one of name, config, permissions, ui.',
+).openapi('PresetPatch', { description: 'Each part given replaces that part; parts left out stay.' });
 export type PresetPatch = z.infer<typeof PresetPatchSchema>;
 
 export const PresetCloneSchema = z.strictObject({ name: RtkPresetNameSchema }).openapi('PresetClone');

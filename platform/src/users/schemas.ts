@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { UserSchema } from '../auth/schemas';
 import { USER_ROLES } from '../rbac/policy';
-import { CursorQuerySchema, EmailSchema, humanName } from '../validation/fields';
+import { CursorQuerySchema, EmailSchema, humanName, patchBody } from '../validation/fields';
 
 export const UserListQuerySchema = CursorQuerySchema.extend({
   role: z.enum(USER_ROLES).optional(),
@@ -16,16 +16,11 @@ export const UserListSchema = z
   .object({ items: z.array(UserSchema), nextCursor: z.string().nullable() })
   .openapi('UserList');
 
-export const UserPatchSchema = z
-  .object({
-    name: humanName(100),
-    role: z.enum(['admin', 'host', 'member']),
-    isActive: z.boolean(),
-  })
-  .partial()
-  .strict()
-  .refine((patch) => Object.keys(patch).length > 0, 'Send at least one field to change.')
-  .openapi('UserPatch');
+export const UserPatchSchema = patchBody({
+  name: humanName(100),
+  role: z.enum(['admin', 'host', 'member']),
+  isActive: z.boolean(),
+}).openapi('UserPatch');
 
 const INVITE_ROLES = ['admin', 'host', 'member'] as const;
 

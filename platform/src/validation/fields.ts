@@ -3,7 +3,10 @@ import { z } from '@hono/zod-openapi';
 /** Control, format (bidi, zero-width), surrogate, private-use and unassigned characters have no place in names. */
 const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]/u;
 
-/** A human-readable name: NFKC-normalised, trimmed, no control characters. Stored as text, rendered escaped. */
+/**
+ * A human-readable name: NFKC-normalised, trimmed, no control characters. Stored as text, rendered escaped.
+ * The length limits apply after the transform, which hides them from the generated schema, so `.openapi` states them.
+ */
 export const humanName = (max: number) =>
   z
     .string()
@@ -14,7 +17,30 @@ export const humanName = (max: number) =>
         .min(1, 'Must not be empty.')
         .max(max, `Must be at most ${max} characters.`)
         .refine((value) => !INVISIBLE_OR_CONTROL.test(value), 'Must not contain control or invisible characters.'),
-    );
+    )
+    .openapi({
+      minLength: 1,
+      maxLength: max,
+      description: `1–${max} characters once trimmed; no control or invisible characters.`,
+    });
+
+/**
+ * A PATCH body: the given fields, each optional, unknown ones refused, and at least one present. The refinement
+ * is invisible to the generated schema, so `minProperties` says it there.
+ */
+export const patchBody = <T extends z.ZodRawShape>(shape: T, message = 'Send at least one field to change.') =>
+  z
+    .object(shape)
+    .partial()
+    .strict()
+    .refine((patch) => Object.keys(patch).length > 0, message)
+    .openapi({ minProperties: 1 });
+
+/**
+ * A named schema or null. zod-to-openapi writes `Named.nullable()` as `allOf: [$ref, {type: [object, null]}]`, which
+ * null never matches (the $ref refuses it); a union with null is written as `anyOf: [$ref, {type: null}]`.
+ */
+export const nullableNamed = <T extends z.ZodType>(schema: T) => z.union([schema, z.null()]);
 
 export const EmailSchema = z
   .string()
@@ -22,7 +48,7 @@ export const EmailSchema = z
   .toLowerCase()
   .max(254)
   .pipe(z.email('Must be a valid email address.'))
-  .openapi({ example: 'ada@example.com' });
+  .openapi({ format: 'email', example: 'ada@example.com' });
 
 export const PasswordSchema = z
   .string()

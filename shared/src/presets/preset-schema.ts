@@ -111,10 +111,18 @@ const shades = <const K extends string>(keys: readonly K[]) =>
 const BRAND_SHADES = ['300', '400', '500', '600', '700'] as const;
 const BACKGROUND_SHADES = ['600', '700', '800', '900', '1000'] as const;
 
-const fontName = z
-  .string()
-  .max(100)
-  .regex(/^[\p{L}\p{N} ,'"-]*$/u, 'Letters, digits, spaces, commas, quotes and hyphens only.');
+const FONT_NAME = /^[\p{L}\p{N} ,'"-]*$/u;
+
+/**
+ * A font name (CSS font-family or a Google font), on `base`: letters and digits of any script, spaces, commas,
+ * quotes, hyphens. zod-to-openapi writes a regex literal's flags into the pattern (`…$/u`, which matches nothing);
+ * JSON Schema patterns are already Unicode-aware (ECMA-262 with `u`), so the source alone is the same check there.
+ */
+export const fontName = (base = z.string()) =>
+  base
+    .max(100)
+    .regex(FONT_NAME, 'Letters, digits, spaces, commas, quotes and hyphens only.')
+    .meta({ pattern: FONT_NAME.source });
 
 const DesignTokensSchema = z.strictObject({
   theme: z.enum(THEMES),
@@ -123,8 +131,8 @@ const DesignTokensSchema = z.strictObject({
   spacing_base: z.number().int().min(1).max(32),
   /** Empty for none; otherwise an absolute URL the meeting UI (and RTK's recorder) can load. */
   logo: z.union([z.literal(''), z.url({ protocol: /^https?$/ }).max(2048)]).optional(),
-  font_family: fontName.optional(),
-  google_font: fontName.optional(),
+  font_family: fontName().optional(),
+  google_font: fontName().optional(),
   colors: z.strictObject({
     brand: shades(BRAND_SHADES),
     background: shades(BACKGROUND_SHADES),
