@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { errorResponses } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { createRouter } from '../http/router';
-import { PathIdSchema } from '../validation/fields';
+import { PathIdSchema } from '@castio/shared/schemas';
 import { isValidDay } from './dates';
 import { createExport, overview, perMeeting, readExport, usage } from './service';
 

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { USER_ROLES } from '../rbac/policy';
-import { EmailSchema, humanName, PasswordSchema, SlugSchema } from '../validation/fields';
+import { EmailSchema, humanName, PasswordSchema, SlugSchema } from '@castio/shared/schemas';
 
 export const UserSchema = z
   .object({

@@ -2,7 +2,7 @@ import { z } from '@hono/zod-openapi';
 import { errorResponses } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { createRouter } from '../http/router';
-import { CursorQuerySchema, PathIdSchema, patchBody } from '../validation/fields';
+import { CursorQuerySchema, PathIdSchema, patchBody } from '@castio/shared/schemas';
 import {
   activeMeetings,
   getDelivery,

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { MeetingParamsSchema } from './schemas';
-import { nullableNamed } from '../validation/fields';
+import { nullableNamed } from '@castio/shared/schemas';
 
 /** Request and response shapes of the in-meeting host controls (§5.5, §6.8, §7.2, §7.9, §7.10). */
 

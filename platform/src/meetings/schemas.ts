@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { CursorQuerySchema, humanName, patchBody, SlugSchema } from '../validation/fields';
+import { CursorQuerySchema, humanName, patchBody, SlugSchema } from '@castio/shared/schemas';
 import { isLocalDateTime, LOCAL_DATE_TIME } from './recurrence';
 
 export const MEETING_TYPES = ['video', 'audio', 'webinar', 'livestream'] as const;

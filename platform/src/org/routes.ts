@@ -8,7 +8,7 @@ import { OrgSummarySchema } from '../auth/schemas';
 import { OrgSettingsPatchSchema, OrgSettingsSchema } from './settings-schema';
 import { getOrgSettings, updateOrgSettings } from './settings-service';
 import { BRANDING_KINDS, readBrandingAsset, uploadBrandingAsset } from './branding';
-import { PathIdSchema } from '../validation/fields';
+import { PathIdSchema } from '@castio/shared/schemas';
 
 const BrandingSchema = z
   .object({

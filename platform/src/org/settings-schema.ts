@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { fontName } from '@castio/shared/presets';
-import { HexColorSchema, humanName, patchBody, SlugSchema } from '../validation/fields';
+import { HexColorSchema, humanName, patchBody, SlugSchema } from '@castio/shared/schemas';
 
 const MEETING_TYPES = ['video', 'audio', 'webinar', 'livestream'] as const;
 const GUEST_ACCESS = ['disabled', 'link_only', 'open'] as const;

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { PRESET_NAMES, RtkPresetBodySchema, RtkPresetNameSchema } from '@castio/shared/presets';
-import { patchBody } from '../validation/fields';
+import { patchBody } from '@castio/shared/schemas';
 
 /**
  * RTK's preset body, snake_case as RTK takes it (seed §5.4); the shared schema is the one definition. Named with

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { CursorQuerySchema, PathIdSchema } from '../validation/fields';
+import { CursorQuerySchema, PathIdSchema } from '@castio/shared/schemas';
 
 export const MeetingParams = z.object({ meetingId: PathIdSchema });
 export const SessionParams = z.object({ meetingId: PathIdSchema, sessionId: PathIdSchema });

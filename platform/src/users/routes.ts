@@ -3,7 +3,7 @@ import { UserSchema } from '../auth/schemas';
 import { errorResponses } from '../http/errors';
 import { defineRoute } from '../http/route';
 import { createRouter } from '../http/router';
-import { PathIdSchema } from '../validation/fields';
+import { PathIdSchema } from '@castio/shared/schemas';
 import { createInvite, listInvites, revokeInvite } from './invites';
 import {
   CreatedInviteSchema,

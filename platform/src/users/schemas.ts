@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { UserSchema } from '../auth/schemas';
 import { USER_ROLES } from '../rbac/policy';
-import { CursorQuerySchema, EmailSchema, humanName, patchBody } from '../validation/fields';
+import { CursorQuerySchema, EmailSchema, humanName, patchBody } from '@castio/shared/schemas';
 
 export const UserListQuerySchema = CursorQuerySchema.extend({
   role: z.enum(USER_ROLES).optional(),

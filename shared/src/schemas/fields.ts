@@ -1,11 +1,11 @@
-import { z } from '@hono/zod-openapi';
+import { z } from 'zod';
 
 /** Control, format (bidi, zero-width), surrogate, private-use and unassigned characters have no place in names. */
 const INVISIBLE_OR_CONTROL = /[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]/u;
 
 /**
  * A human-readable name: NFKC-normalised, trimmed, no control characters. Stored as text, rendered escaped.
- * The length limits apply after the transform, which hides them from the generated schema, so `.openapi` states them.
+ * The length limits apply after the transform, which hides them from the generated schema, so `.meta` states them for the OpenAPI document.
  */
 export const humanName = (max: number) =>
   z
@@ -18,7 +18,7 @@ export const humanName = (max: number) =>
         .max(max, `Must be at most ${max} characters.`)
         .refine((value) => !INVISIBLE_OR_CONTROL.test(value), 'Must not contain control or invisible characters.'),
     )
-    .openapi({
+    .meta({
       minLength: 1,
       maxLength: max,
       description: `1–${max} characters once trimmed; no control or invisible characters.`,
@@ -34,7 +34,7 @@ export const patchBody = <T extends z.ZodRawShape>(shape: T, message = 'Send at 
     .partial()
     .strict()
     .refine((patch) => Object.keys(patch).length > 0, message)
-    .openapi({ minProperties: 1 });
+    .meta({ minProperties: 1 });
 
 /**
  * A named schema or null. zod-to-openapi writes `Named.nullable()` as `allOf: [$ref, {type: [object, null]}]`, which
@@ -48,13 +48,13 @@ export const EmailSchema = z
   .toLowerCase()
   .max(254)
   .pipe(z.email('Must be a valid email address.'))
-  .openapi({ format: 'email', example: 'ada@example.com' });
+  .meta({ format: 'email', example: 'ada@example.com' });
 
 export const PasswordSchema = z
   .string()
   .min(10, 'Use at least 10 characters.')
   .max(256, 'Use at most 256 characters.')
-  .openapi({ example: 'correct horse battery staple', format: 'password' });
+  .meta({ example: 'correct horse battery staple', format: 'password' });
 
 /** Words that would collide with app routes if used as an org or room slug. */
 export const RESERVED_SLUGS = new Set([
@@ -93,7 +93,7 @@ export const SlugSchema = z
     'Use 3–40 lowercase letters, digits or hyphens, not starting or ending with a hyphen.',
   )
   .refine((slug) => !RESERVED_SLUGS.has(slug), 'This name is reserved; choose another.')
-  .openapi({ example: 'acme-corp' });
+  .meta({ example: 'acme-corp' });
 
 export const IdSchema = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/, 'Must be an id.');
 /** Path ids: a malformed id is simply not found (404), like another org's id. */
@@ -102,9 +102,9 @@ export const PathIdSchema = z.string().max(64);
 export const HexColorSchema = z
   .string()
   .regex(/^#[0-9a-fA-F]{6}$/, 'Use a hex colour like #2563EB.')
-  .openapi({ example: '#2563EB' });
+  .meta({ example: '#2563EB' });
 
 export const CursorQuerySchema = z.object({
-  cursor: z.string().max(64).optional().openapi({ description: 'The `nextCursor` of the previous page.' }),
+  cursor: z.string().max(64).optional().meta({ description: 'The `nextCursor` of the previous page.' }),
   limit: z.coerce.number().int().min(1).max(100).default(25),
 });
