@@ -3,7 +3,7 @@ import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import { ApiError, notFound } from '../http/errors';
 import { toCsv } from '../post-meeting/formats';
-import { can } from '../rbac/policy';
+import { can } from '@castio/shared/rbac';
 import {
   DAY_MS,
   daysBetween,

@@ -1,6 +1,6 @@
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 import { newId } from '@castio/shared/ids';
-import { USER_ROLES, type UserRole } from '../rbac/policy';
+import { USER_ROLES, type UserRole } from '@castio/shared/rbac';
 
 export const ACCESS_TOKEN_TTL_SECONDS = 15 * 60;
 const ISSUER = 'castio-platform';

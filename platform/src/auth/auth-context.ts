@@ -1,4 +1,4 @@
-import type { UserRole } from '../rbac/policy';
+import type { UserRole } from '@castio/shared/rbac';
 
 /** Who is calling, as loaded from D1 on every request (so deactivation and role changes apply at once). */
 export interface AuthContext {

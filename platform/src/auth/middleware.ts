@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../http/app-env';
 import { ApiError, forbidden } from '../http/errors';
-import { can, type Permission } from '../rbac/policy';
+import { can, type Permission } from '@castio/shared/rbac';
 import { verifyAccessToken } from './access-token';
 import { findSignedInUser } from './queries';
 

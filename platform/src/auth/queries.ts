@@ -1,5 +1,5 @@
 import { isoNow } from '@castio/shared/time';
-import type { UserRole } from '../rbac/policy';
+import type { UserRole } from '@castio/shared/rbac';
 import type { UserRow } from '../users/queries';
 import type { AccessClaims } from './access-token';
 

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { USER_ROLES } from '../rbac/policy';
+import { USER_ROLES } from '@castio/shared/rbac';
 import { EmailSchema, humanName, PasswordSchema, SlugSchema } from '@castio/shared/schemas';
 
 export const UserSchema = z

@@ -12,7 +12,7 @@ import {
   type OrgRow,
 } from '../org/queries';
 import { findOrgPolicy } from '../org/settings-queries';
-import type { UserRole } from '../rbac/policy';
+import type { UserRole } from '@castio/shared/rbac';
 import { clientAddressBucket, enforceRateLimit } from '../rate-limit/limits';
 import { findUserByEmail, findUserById, insertUserStatement, toUser, type UserRow } from '../users/queries';
 import { ACCESS_TOKEN_TTL_SECONDS, issueAccessToken } from './access-token';

@@ -1,7 +1,7 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
 import { requireAuth, requirePermission } from '../auth/middleware';
-import type { Permission } from '../rbac/policy';
+import type { Permission } from '@castio/shared/rbac';
 import type { AppEnv } from './app-env';
 import { errorResponses } from './errors';
 

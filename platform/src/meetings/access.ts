@@ -1,7 +1,7 @@
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import { forbidden, notFound } from '../http/errors';
-import { can } from '../rbac/policy';
+import { can } from '@castio/shared/rbac';
 import { findMeeting, type MeetingRow } from './queries';
 
 /** Owners and admins manage every meeting of the org; hosts the ones they created (§4.5). */

@@ -9,7 +9,7 @@ import type { OrgSettings } from '../org/settings-schema';
 import { getOrgSettings } from '../org/settings-service';
 import { orgPresetScope } from '../presets/org-preset-scope';
 import { ensurePresetsProvisioned } from '../presets/provision';
-import type { ParticipantRole } from '../rbac/policy';
+import type { ParticipantRole } from '@castio/shared/rbac';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { enforceRateLimit } from '../rate-limit/limits';
 import { canManageMeeting, meetingOf, memberMayJoin } from './access';

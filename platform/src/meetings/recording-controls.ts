@@ -4,7 +4,7 @@ import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import { conflict, forbidden } from '../http/errors';
 import { getOrgSettings, readStorageSecret } from '../org/settings-service';
-import { can } from '../rbac/policy';
+import { can } from '@castio/shared/rbac';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { meetingOf } from './access';
 import { type CurrentRoom, callRealtimeKitExpecting, currentRoom, requireLiveSession } from './current-room';

@@ -19,7 +19,7 @@ interface RecordingRow {
 }
 import type { Env } from '../env';
 import { ApiError, conflict, notFound } from '../http/errors';
-import { can } from '../rbac/policy';
+import { can } from '@castio/shared/rbac';
 import { assertManagesMeeting, meetingInOrg } from '../sessions/access';
 import type { SessionRow } from '../sessions/queries';
 import { toCsv, type TranscriptEntry } from './formats';

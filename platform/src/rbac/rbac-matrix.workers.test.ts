@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { issueAccessToken } from '../auth/access-token';
 import { addMember, call, createOrg, type Session, sessionIdOf } from '../../test/helpers';
 import { apiOperations, fillPath, type ApiOperation } from '../../test/openapi-routes';
-import { can, USER_ROLES, type Permission, type UserRole } from './policy';
+import { can, USER_ROLES, type Permission, type UserRole } from '@castio/shared/rbac';
 
 /**
  * Every route of the OpenAPI document × every caller: the four roles, no token, an expired token, a token of

@@ -1,6 +1,6 @@
 import type { AuthContext } from '../auth/auth-context';
 import { forbidden, notFound } from '../http/errors';
-import { can } from '../rbac/policy';
+import { can } from '@castio/shared/rbac';
 
 export interface MeetingRef {
   id: string;

@@ -4,7 +4,7 @@ import { HOUR, isoAfter, isoNow } from '@castio/shared/time';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
 import { conflict, forbidden, notFound } from '../http/errors';
-import { canManageUser } from '../rbac/policy';
+import { canManageUser } from '@castio/shared/rbac';
 import { findUserByEmail } from './queries';
 import type { Invite, InviteCreate } from './schemas';
 

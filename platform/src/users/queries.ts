@@ -1,6 +1,6 @@
 import { inList, likePattern, SqlClauses } from '../database/sql-clauses';
 import type { User } from '../auth/schemas';
-import type { UserRole } from '../rbac/policy';
+import type { UserRole } from '@castio/shared/rbac';
 
 export interface UserRow {
   id: string;

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { UserSchema } from '../auth/schemas';
-import { USER_ROLES } from '../rbac/policy';
+import { USER_ROLES } from '@castio/shared/rbac';
 import { CursorQuerySchema, EmailSchema, humanName, patchBody } from '@castio/shared/schemas';
 
 export const UserListQuerySchema = CursorQuerySchema.extend({

@@ -3,7 +3,7 @@ import { endAllSessionsStatements } from '../auth/refresh-tokens';
 import { securityEventStatement } from '../auth/security-events';
 import type { Env } from '../env';
 import { forbidden, notFound } from '../http/errors';
-import { can, canManageUser } from '../rbac/policy';
+import { can, canManageUser } from '@castio/shared/rbac';
 import { findUserById, listUsers, toUser, updateUserStatement } from './queries';
 import type { z } from '@hono/zod-openapi';
 import type { UserListQuerySchema, UserPatch } from './schemas';
