@@ -1,1 +1,2 @@
 export * from './field-encryption';
+export * from './password';
