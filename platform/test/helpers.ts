@@ -1,4 +1,4 @@
-import { env } from 'cloudflare:test';
+import { createExecutionContext, env, waitOnExecutionContext } from 'cloudflare:test';
 import './migrated-d1';
 import { expect, inject } from 'vitest';
 import { createApp } from '../src/app';
@@ -58,7 +58,11 @@ export async function call(method: string, path: string, options: CallOptions = 
     body = JSON.stringify(options.body);
     headers['content-type'] ??= 'application/json';
   }
-  const response = await app.request(path, { method, headers, body }, options.env ?? multiOrgEnv);
+  // A real ExecutionContext, as Cloudflare gives the Worker; the call returns once the work the Worker handed to
+  // waitUntil (webhook processing, telemetry) is done too, so a test sees its effects.
+  const ctx = createExecutionContext();
+  const response = await app.request(path, { method, headers, body }, options.env ?? multiOrgEnv, ctx);
+  await waitOnExecutionContext(ctx);
   // Every response a test receives must be one the OpenAPI document allows; a mismatch fails that test here.
   await (await apiContract()).assertConforms(method, path, response);
   return response;

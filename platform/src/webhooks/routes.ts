@@ -37,16 +37,7 @@ export const webhookRoutes = createRouter().openapi(receiveRoute, async (c) => {
   if (raw.byteLength > WEBHOOK_BODY_LIMIT_BYTES)
     throw new ApiError(413, 'payload_too_large', 'The webhook body is too large.');
   const outcome = await ingestDelivery(c.env, c.req.raw.headers, raw);
-  if (outcome.eventId) {
-    const work = processStoredEvent(c.env, outcome.eventId);
-    let deferred = false;
-    try {
-      c.executionCtx.waitUntil(work);
-      deferred = true;
-    } catch {
-      deferred = false; // No execution context (in-process tests): process before answering.
-    }
-    if (!deferred) await work;
-  }
+  // Stored first, answered at once; processing goes on after the answer (a failure is retried by the cron).
+  if (outcome.eventId) c.executionCtx.waitUntil(processStoredEvent(c.env, outcome.eventId));
   return c.json(outcome.body as never, outcome.status as 200);
 });

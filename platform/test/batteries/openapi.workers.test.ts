@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiContract, call, createOrg, expectError, json, type Session } from './helpers';
-import { apiOperations, fillPath, jsonBodySchema } from './openapi-routes';
+import { apiContract, call, createOrg, expectError, json, type Session } from '../helpers';
+import { apiOperations, fillPath, jsonBodySchema } from '../openapi-routes';
 
 const ISSUE_ROUTES = [
   'POST /api/auth/register',

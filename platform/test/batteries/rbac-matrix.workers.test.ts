@@ -1,8 +1,8 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { issueAccessToken } from '../auth/access-token';
-import { addMember, call, createOrg, type Session, sessionIdOf } from '../../test/helpers';
-import { apiOperations, fillPath, type ApiOperation } from '../../test/openapi-routes';
+import { issueAccessToken } from '../../src/auth/access-token';
+import { addMember, call, createOrg, type Session, sessionIdOf } from '../helpers';
+import { apiOperations, fillPath, type ApiOperation } from '../openapi-routes';
 import { can, USER_ROLES, type Permission, type UserRole } from '@castio/shared/rbac';
 
 /**

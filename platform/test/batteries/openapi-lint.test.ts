@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createApp } from '../src/app';
+import { createApp } from '../../src/app';
 
 /** Redocly's CLI, run with this Node; it lints a file offline (redocly.yaml: the built-in recommended rules). */
 const REDOCLY_CLI = join(dirname(createRequire(import.meta.url).resolve('@redocly/cli/package.json')), 'bin/cli.js');

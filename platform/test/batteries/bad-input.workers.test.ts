@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addMember, call, createOrg, expectError, json, type Session } from './helpers';
-import { apiOperations, fillPath, jsonBodySchema, type ApiOperation } from './openapi-routes';
+import { addMember, call, createOrg, expectError, json, type Session } from '../helpers';
+import { apiOperations, fillPath, jsonBodySchema, type ApiOperation } from '../openapi-routes';
 
 /**
  * The bad-input battery (security.md §6): every route from the OpenAPI document gets malformed JSON, wrong
