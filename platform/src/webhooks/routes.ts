@@ -32,10 +32,10 @@ const receiveRoute = defineRoute('public', {
 
 export const webhookRoutes = createRouter().openapi(receiveRoute, async (c) => {
   const length = Number(c.req.header('content-length') ?? 0);
-  if (length > WEBHOOK_BODY_LIMIT_BYTES) throw new ApiError(413, 'payload_too_large', 'The webhook body is too large.');
+  if (length > WEBHOOK_BODY_LIMIT_BYTES) throw new ApiError('payload_too_large', 'The webhook body is too large.');
   const raw = await c.req.arrayBuffer();
   if (raw.byteLength > WEBHOOK_BODY_LIMIT_BYTES)
-    throw new ApiError(413, 'payload_too_large', 'The webhook body is too large.');
+    throw new ApiError('payload_too_large', 'The webhook body is too large.');
   const outcome = await ingestDelivery(c.env, c.req.raw.headers, raw);
   if (outcome.eventId) {
     const work = processStoredEvent(c.env, outcome.eventId);
@@ -48,5 +48,5 @@ export const webhookRoutes = createRouter().openapi(receiveRoute, async (c) => {
     }
     if (!deferred) await work;
   }
-  return c.json(outcome.body as never, outcome.status as 200);
+  return c.json(outcome.body, 200);
 });
