@@ -1,14 +1,14 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { ERROR_CODES, isErrorCode } from '@castio/shared/schemas';
+import { ERROR_CODES, ERROR_STATUSES, errorCodesOf, isErrorCode } from '@castio/shared/schemas';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../src/app';
 import { ApiError, envelope, retryLater } from '../src/http/errors';
 import { ApiContract, ResponseMismatch } from './api-contract';
 
 /**
- * Errors as data (issue 10): the codes of @castio/shared/schemas are the ones the OpenAPI document lists, and the
- * only ones the platform's source can answer with.
+ * Errors as data (issue 10): the codes of @castio/shared/schemas are the ones the OpenAPI document lists, per
+ * status, and the only ones the platform's source can answer with.
  */
 const loadDocument = async (): Promise<any> => (await createApp().request('/api/openapi.json')).json();
 
@@ -18,7 +18,34 @@ describe('the OpenAPI document’s error codes', () => {
     expect(document.components.schemas.Error.properties.error.properties.code.enum).toEqual(ERROR_CODES);
   });
 
-  it('makes the response check of call() refuse a code outside the table', async () => {
+  it('names one envelope per status (Error409, …) that narrows the code to that status’s codes', async () => {
+    const { schemas } = (await loadDocument()).components;
+    for (const status of ERROR_STATUSES) {
+      const [base, narrowing] = schemas[`Error${status}`].allOf;
+      expect(base, `Error${status}`).toEqual({ $ref: '#/components/schemas/Error' });
+      expect(narrowing.properties.error.properties.code.enum, `Error${status}`).toEqual(errorCodesOf(status));
+    }
+  });
+
+  it('answers every error status of every operation with the envelope of that status', async () => {
+    const document = await loadDocument();
+    let checked = 0;
+    for (const [path, item] of Object.entries<any>(document.paths)) {
+      for (const [method, operation] of Object.entries<any>(item)) {
+        for (const [status, response] of Object.entries<any>(operation.responses)) {
+          if (Number(status) < 400) continue;
+          expect(ERROR_STATUSES, `${method} ${path} ${status}`).toContain(Number(status));
+          expect(response.content['application/json'].schema, `${method} ${path} ${status}`).toEqual({
+            $ref: `#/components/schemas/Error${status}`,
+          });
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('makes the response check of call() refuse a code outside the table or of another status', async () => {
     const contract = new ApiContract(await loadDocument());
     const answer = (status: number, code: string) =>
       contract.assertConforms(
@@ -28,6 +55,7 @@ describe('the OpenAPI document’s error codes', () => {
       );
     await expect(answer(409, 'refresh_in_progress')).resolves.toBeUndefined();
     await expect(answer(409, 'no_such_code')).rejects.toBeInstanceOf(ResponseMismatch);
+    await expect(answer(409, 'rate_limited')).rejects.toBeInstanceOf(ResponseMismatch);
   });
 });
 

@@ -1,6 +1,6 @@
 import {
+  ERROR_ENVELOPE_OF_STATUS,
   ERROR_STATUS,
-  ErrorEnvelopeSchema,
   type ErrorCode,
   type ErrorCodeOf,
   type ErrorEnvelope,
@@ -56,10 +56,10 @@ const DESCRIPTIONS: Record<ErrorStatus, string> = {
   503: 'A service this needs is not configured or not reachable.',
 };
 
-/** One OpenAPI error response entry: the error envelope, described. */
+/** One OpenAPI error response entry: the envelope of that status, whose code is one of the status's codes. */
 export const errorResponse = (status: ErrorStatus, description = DESCRIPTIONS[status]) => ({
   description,
-  content: { 'application/json': { schema: ErrorEnvelopeSchema } },
+  content: { 'application/json': { schema: ERROR_ENVELOPE_OF_STATUS[status] } },
 });
 
 /** OpenAPI response entries for the error statuses a route can answer. */

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { ERROR_CODES, ERROR_STATUS, ERROR_STATUSES, ErrorEnvelopeSchema, errorCodesOf, isErrorCode } from './index';
+import {
+  ERROR_CODES,
+  ERROR_ENVELOPE_OF_STATUS,
+  ERROR_STATUS,
+  ERROR_STATUSES,
+  ErrorEnvelopeSchema,
+  errorCodesOf,
+  isErrorCode,
+} from './index';
 
 describe('the error code table', () => {
   it('gives every code a 4xx or 5xx status', () => {
@@ -40,5 +48,15 @@ describe('the error envelope', () => {
 
   it('refuses a code that is not in the table', () => {
     expect(ErrorEnvelopeSchema.safeParse(body('no_such_code')).success).toBe(false);
+  });
+
+  it('per status, takes exactly that status’s codes', () => {
+    for (const status of ERROR_STATUSES) {
+      for (const code of ERROR_CODES) {
+        expect(ERROR_ENVELOPE_OF_STATUS[status].safeParse(body(code)).success, `${status} ${code}`).toBe(
+          ERROR_STATUS[code] === status,
+        );
+      }
+    }
   });
 });

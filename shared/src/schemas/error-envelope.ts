@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ERROR_CODES } from './error-codes';
+import { ERROR_CODES, ERROR_STATUSES, type ErrorStatus, errorCodesOf } from './error-codes';
 
 /*
  * Named with zod's own `.meta({ id })`, never `.openapi()`: @castio/shared is plain zod, and its schemas can be
@@ -23,3 +23,15 @@ export const ErrorEnvelopeSchema = z
   .meta({ id: 'Error', description: 'The error envelope: `{ "error": { "code", "message", "details"? } }`.' });
 
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>;
+
+/** The envelope of one status: an `Error` whose code is one of that status's codes (`Error409`, …). */
+const envelopeOfStatus = (status: ErrorStatus) =>
+  z.intersection(ErrorEnvelopeSchema, z.object({ error: z.object({ code: z.enum(errorCodesOf(status)) }) })).meta({
+    id: `Error${status}`,
+    description: `An error answered with status ${status}: its code is one of these.`,
+  });
+
+/** Per status, the envelope that status carries; the OpenAPI document names them `Error400` … `Error503`. */
+export const ERROR_ENVELOPE_OF_STATUS = Object.fromEntries(
+  ERROR_STATUSES.map((status) => [status, envelopeOfStatus(status)]),
+) as Record<ErrorStatus, ReturnType<typeof envelopeOfStatus>>;
