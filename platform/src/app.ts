@@ -68,11 +68,11 @@ export function createApp() {
   app.route('/', presetRoutes);
 
   documentMiddlewareResponses(app, isApiWrite, {
-    403: errorResponse('A browser sent this write from another website (cross_site_request).'),
+    403: errorResponse(403, 'A browser sent this write from another website (cross_site_request).'),
   });
   documentMiddlewareResponses(app, (operation) => isApiWrite(operation) && takesJsonBody(operation.path), {
-    413: errorResponse(`The body is larger than ${JSON_BODY_LIMIT_BYTES / 1024} KB (payload_too_large).`),
-    415: errorResponse('The body is not sent as application/json (unsupported_media_type).'),
+    413: errorResponse(413, `The body is larger than ${JSON_BODY_LIMIT_BYTES / 1024} KB (payload_too_large).`),
+    415: errorResponse(415, 'The body is not sent as application/json (unsupported_media_type).'),
   });
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {

@@ -1,4 +1,5 @@
 import { DurableObject } from 'cloudflare:workers';
+import { errorAsResponse } from '../http/errors';
 
 export interface AgentState {
   meetingId: string;
@@ -28,13 +29,10 @@ export class RealtimeAgent extends DurableObject {
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const state = await this.state();
-    const json = (body: unknown, status = 200) =>
-      new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
-    if (state?.status !== 'initialised') {
-      return json({ error: { code: 'agent_not_running', message: 'No agent is running for this meeting.' } }, 409);
-    }
-    if (request.method === 'GET' && url.pathname === '/state') return json(state);
-    return json({ error: { code: 'not_found', message: 'The agent pipeline has no such endpoint yet.' } }, 404);
+    if (state?.status !== 'initialised')
+      return errorAsResponse('agent_not_running', 'No agent is running for this meeting.');
+    if (request.method === 'GET' && url.pathname === '/state') return Response.json(state);
+    return errorAsResponse('not_found', 'The agent pipeline has no such endpoint yet.');
   }
 
   private async save(state: AgentState): Promise<AgentState> {

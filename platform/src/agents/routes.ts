@@ -66,8 +66,8 @@ const internalStateRoute = {
     request: { params: MeetingParams },
     responses: {
       200: jsonResponse(AgentStateSchema, 'The agent state'),
-      401: errorResponse('No valid agent token for this meeting.'),
-      409: errorResponse('No agent is running for this meeting (agent_not_running).'),
+      401: errorResponse(401, 'No valid agent token for this meeting.'),
+      409: errorResponse(409, 'No agent is running for this meeting.'),
     },
   }),
   security: [{ agentToken: [] }],

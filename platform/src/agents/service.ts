@@ -1,6 +1,7 @@
 import { base64UrlEncode, timingSafeEqualBytes } from '@castio/shared/encoding';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
+import { ApiError } from '../http/errors';
 import { assertManagesMeeting, meetingInOrg } from '../sessions/access';
 
 /** One agent object per meeting (ids are global ULIDs; the org is part of the name anyway). */
@@ -37,11 +38,7 @@ export async function deinitAgent(env: Env, auth: AuthContext, meetingId: string
   return agentStub(env, auth.orgId, meeting.id).deinit(meeting.id);
 }
 
-const unauthorized = () =>
-  new Response(JSON.stringify({ error: { code: 'unauthorized', message: 'A valid agent token is required.' } }), {
-    status: 401,
-    headers: { 'content-type': 'application/json' },
-  });
+const invalidAgentToken = () => new ApiError('unauthorized', 'A valid agent token is required.');
 
 /** `/agentsInternal/:meetingId/*` → the meeting's agent object, with the rest of the path. */
 export async function forwardInternal(env: Env, request: Request, meetingId: string, rest: string) {
@@ -51,10 +48,10 @@ export async function forwardInternal(env: Env, request: Request, meetingId: str
         .first<{ id: string; org_id: string }>()
     : null;
   const presented = /^Bearer ([A-Za-z0-9_-]+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
-  if (!meeting || !presented) return unauthorized();
+  if (!meeting || !presented) throw invalidAgentToken();
   const expected = await internalToken(env, meeting.org_id, meeting.id);
   const encoder = new TextEncoder();
-  if (!timingSafeEqualBytes(encoder.encode(presented), encoder.encode(expected))) return unauthorized();
+  if (!timingSafeEqualBytes(encoder.encode(presented), encoder.encode(expected))) throw invalidAgentToken();
   const url = new URL(request.url);
   const target = new URL(`/${rest}${url.search}`, 'https://agent.internal');
   const headers = new Headers(request.headers);

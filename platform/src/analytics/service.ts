@@ -25,8 +25,8 @@ export const scopeOf = (auth: AuthContext): Scope => ({
 export function checkedRange(from?: string, to?: string, now = Date.now()): DayRange {
   const range = resolveRange(from, to, now);
   const days = (startOfDay(range.to) - startOfDay(range.from)) / DAY_MS + 1;
-  if (days < 1) throw new ApiError(400, 'validation_failed', '`from` must not be after `to`.');
-  if (days > MAX_RANGE_DAYS) throw new ApiError(400, 'validation_failed', `Ask for at most ${MAX_RANGE_DAYS} days.`);
+  if (days < 1) throw new ApiError('validation_failed', '`from` must not be after `to`.');
+  if (days > MAX_RANGE_DAYS) throw new ApiError('validation_failed', `Ask for at most ${MAX_RANGE_DAYS} days.`);
   return range;
 }
 

@@ -6,7 +6,7 @@ import { verifyAccessToken } from './access-token';
 import { findSignedInUser } from './queries';
 
 const unauthenticated = () =>
-  new ApiError(401, 'unauthenticated', 'Sign in to continue: the access token is missing, invalid or expired.');
+  new ApiError('unauthenticated', 'Sign in to continue: the access token is missing, invalid or expired.');
 
 /**
  * Verifies the bearer token, then loads the user from D1 on every request: a deactivated user or a changed

@@ -2,7 +2,7 @@ import { sha256Hex } from '@castio/shared/encoding';
 import { newId } from '@castio/shared/ids';
 import { isoNow } from '@castio/shared/time';
 import type { Env } from '../env';
-import { ApiError, conflict, forbidden, notFound } from '../http/errors';
+import { ApiError, forbidden, notFound } from '../http/errors';
 import {
   findOrgById,
   findOrgBySlug,
@@ -41,8 +41,8 @@ export interface SignedIn {
   refresh: IssuedRefreshToken;
 }
 
-const invalidCredentials = () => new ApiError(401, 'invalid_credentials', 'The email or password is incorrect.');
-const invalidRefresh = () => new ApiError(401, 'invalid_refresh_token', 'Your session has ended. Sign in again.');
+const invalidCredentials = () => new ApiError('invalid_credentials', 'The email or password is incorrect.');
+const invalidRefresh = () => new ApiError('invalid_refresh_token', 'Your session has ended. Sign in again.');
 
 /** The answer to a sign-in or refresh: an access token bound to the refresh token's session (its family). */
 async function signedIn(env: Env, user: UserRow, org: OrgRow, refresh: IssuedRefreshToken): Promise<SignedIn> {
@@ -93,11 +93,7 @@ export async function register(env: Env, body: RegisterBody, headers: Headers): 
   if (!org) throw notFound('The organisation');
   const policy = await findOrgPolicy(env.DB, org.id);
   if (policy.inviteOnlyRegistration) {
-    throw new ApiError(
-      403,
-      'invite_required',
-      'This organisation is invite-only. Ask an admin for an invitation link.',
-    );
+    throw new ApiError('invite_required', 'This organisation is invite-only. Ask an admin for an invitation link.');
   }
   return createMember(env, org, body, 'member', networkHash);
 }
@@ -109,12 +105,13 @@ async function createOrgWithOwner(
   networkHash: string | null,
 ): Promise<SignedIn> {
   if (!body.orgName || !body.orgSlug) {
-    throw new ApiError(400, 'validation_failed', 'Name your organisation: orgName and orgSlug are required.', [
+    throw new ApiError('validation_failed', 'Name your organisation: orgName and orgSlug are required.', [
       ...(body.orgName ? [] : [{ path: 'orgName', message: 'Required.' }]),
       ...(body.orgSlug ? [] : [{ path: 'orgSlug', message: 'Required.' }]),
     ]);
   }
-  if (await findOrgBySlug(env.DB, body.orgSlug)) throw conflict('slug_taken', 'That organisation address is taken.');
+  if (await findOrgBySlug(env.DB, body.orgSlug))
+    throw new ApiError('slug_taken', 'That organisation address is taken.');
   const orgId = newId();
   const user = {
     id: newId(),
@@ -134,9 +131,9 @@ async function createOrgWithOwner(
   } catch (error) {
     // The conditional org insert wrote nothing (another first sign-up won), so the user insert broke its FK.
     if (onlyIfFirst && !(await findOrgById(env.DB, orgId))) {
-      throw conflict('org_exists', 'This deployment already has an organisation. Ask its admin for an invitation.');
+      throw new ApiError('org_exists', 'This deployment already has an organisation. Ask its admin for an invitation.');
     }
-    if (/UNIQUE/.test(String(error))) throw conflict('slug_taken', 'That organisation address is taken.');
+    if (/UNIQUE/.test(String(error))) throw new ApiError('slug_taken', 'That organisation address is taken.');
     throw error;
   }
   return signIn(env, (await findUserById(env.DB, orgId, user.id))!, (await findOrgById(env.DB, orgId))!, networkHash);
@@ -151,7 +148,7 @@ async function createMember(
   extra: D1PreparedStatement[] = [],
 ) {
   if (await findUserByEmail(env.DB, org.id, body.email)) {
-    throw conflict('email_taken', 'An account with this email already exists. Sign in instead.');
+    throw new ApiError('email_taken', 'An account with this email already exists. Sign in instead.');
   }
   const user = {
     id: newId(),
@@ -165,7 +162,7 @@ async function createMember(
     await env.DB.batch([...extra, insertUserStatement(env.DB, user)]);
   } catch (error) {
     if (/UNIQUE/.test(String(error)))
-      throw conflict('email_taken', 'An account with this email already exists. Sign in instead.');
+      throw new ApiError('email_taken', 'An account with this email already exists. Sign in instead.');
     throw error;
   }
   return signIn(env, (await findUserById(env.DB, org.id, user.id))!, org, networkHash);
@@ -184,7 +181,6 @@ async function registerWithInvite(
     .first<{ id: string; org_id: string; email: string; role: UserRole }>();
   if (!invite || invite.email !== body.email) {
     throw new ApiError(
-      400,
       'invalid_invite',
       'This invitation is not valid for this email, or it has expired. Ask for a new one.',
     );
@@ -250,7 +246,7 @@ export async function refresh(env: Env, token: string | undefined): Promise<Sign
   if (!token) throw invalidRefresh();
   const result = await rotateRefreshToken(env.DB, token);
   if (result.outcome === 'in_progress') {
-    throw conflict(
+    throw new ApiError(
       'refresh_in_progress',
       'This session was just refreshed by another tab. Retry with the newest session.',
     );

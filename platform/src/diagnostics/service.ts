@@ -1,6 +1,6 @@
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
-import { ApiError, conflict, notFound } from '../http/errors';
+import { ApiError, notFound } from '../http/errors';
 import { sentryPolicy } from '../observability/sentry-policy';
 import { recentSnapshots, recordHealth } from './health';
 import { phoneHomeEnabled, phoneHomePayload, sendPhoneHome } from './phone-home';
@@ -110,13 +110,13 @@ export async function manualPhoneHome(env: Env, auth: AuthContext, dryRun = fals
     const report = await recordHealth(env, auth.orgId, 'manual');
     return { delivered: false, status: report.status, sent: await phoneHomePayload(env, auth.orgId, report) };
   }
-  if (!env.PHONE_HOME_URL) throw conflict('phone_home_unconfigured', 'This deployment has no phone-home endpoint.');
+  if (!env.PHONE_HOME_URL) throw new ApiError('phone_home_unconfigured', 'This deployment has no phone-home endpoint.');
   if (!(await phoneHomeEnabled(env, auth.orgId))) {
-    throw conflict('phone_home_disabled', 'Phone-home is switched off in the diagnostics settings.');
+    throw new ApiError('phone_home_disabled', 'Phone-home is switched off in the diagnostics settings.');
   }
   const report = await recordHealth(env, auth.orgId, 'manual');
   const result = await sendPhoneHome(env, auth.orgId, report);
-  if (!result.delivered) throw new ApiError(502, 'phone_home_failed', 'The vendor endpoint did not accept the report.');
+  if (!result.delivered) throw new ApiError('phone_home_failed', 'The vendor endpoint did not accept the report.');
   return { delivered: true, status: report.status, sent: result.payload };
 }
 

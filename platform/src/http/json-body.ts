@@ -7,7 +7,7 @@ export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
 export const UPLOAD_BODY_LIMIT_BYTES = 2 * 1024 * 1024 + 64 * 1024;
 
 const tooLarge = (limit: number) => () => {
-  throw new ApiError(413, 'payload_too_large', `The request body is larger than ${Math.round(limit / 1024)} KB.`);
+  throw new ApiError('payload_too_large', `The request body is larger than ${Math.round(limit / 1024)} KB.`);
 };
 
 /** JSON API bodies are small: reject bigger ones before anything parses them. */
@@ -25,7 +25,7 @@ export const requireJsonBody: MiddlewareHandler<AppEnv> = async (c, next) => {
   const hasBody = c.req.header('content-length') !== '0' && c.req.raw.body !== null;
   const type = c.req.header('content-type') ?? '';
   if (hasBody && !/^application\/json\b/i.test(type)) {
-    throw new ApiError(415, 'unsupported_media_type', 'Send the request body as application/json.');
+    throw new ApiError('unsupported_media_type', 'Send the request body as application/json.');
   }
   await next();
 };

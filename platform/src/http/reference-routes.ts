@@ -13,7 +13,7 @@ const DOCUMENT_OBJECT = {
     title: 'Castio platform API',
     version: '0.1.0',
     description:
-      'Meetings, users and organisation settings of a Castio deployment. Errors use one envelope: `{ "error": { "code", "message", "details"? } }`.',
+      'Meetings, users and organisation settings of a Castio deployment. Errors use one envelope: `{ "error": { "code", "message", "details"? } }` (the `Error` schema). `code` is stable: switch on it; its enum lists every code, and each error status’s schema (`Error409`, …) lists the codes that status can carry.',
   },
   // Every deployment serves its own document, so its paths are relative to where it is served from.
   servers: [{ url: '/', description: 'The Castio deployment serving this document' }],

@@ -15,7 +15,7 @@ export const rejectCrossSiteWrites: MiddlewareHandler<AppEnv> = async (c, next) 
     const fetchSite = c.req.header('sec-fetch-site');
     const origin = c.req.header('origin');
     const crossSite = fetchSite === 'cross-site' || (origin !== undefined && origin !== new URL(c.req.url).origin);
-    if (crossSite) throw new ApiError(403, 'cross_site_request', 'Requests from other websites are not accepted.');
+    if (crossSite) throw new ApiError('cross_site_request', 'Requests from other websites are not accepted.');
   }
   await next();
 };

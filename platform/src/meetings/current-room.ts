@@ -1,6 +1,6 @@
 import { type RtkActiveSession, type RtkClient, type RtkErrorCode, RtkError } from '@castio/shared/rtk';
 import type { Env } from '../env';
-import { type ApiError, conflict } from '../http/errors';
+import { ApiError } from '../http/errors';
 import { callRealtimeKit, rtkFailure } from '../realtimekit/client';
 import { currentOccurrence } from './occurrences';
 import type { MeetingRow } from './queries';
@@ -12,7 +12,7 @@ export interface CurrentRoom {
 }
 
 const notRunning = () =>
-  conflict(
+  new ApiError(
     'meeting_not_running',
     'This meeting is not running right now, so there is nothing to control. Start or join it first.',
   );
@@ -37,7 +37,7 @@ export async function liveSessionOf(rtk: RtkClient, room: CurrentRoom): Promise<
 
 export async function requireLiveSession(rtk: RtkClient, room: CurrentRoom): Promise<RtkActiveSession> {
   const session = await liveSessionOf(rtk, room);
-  if (!session) throw conflict('nobody_in_meeting', 'Nobody is connected to the meeting right now.');
+  if (!session) throw new ApiError('nobody_in_meeting', 'Nobody is connected to the meeting right now.');
   return session;
 }
 

@@ -134,11 +134,7 @@ export async function refreshGuestToken(env: Env, meetingId: string, guestToken:
     Date.parse(row.expires_at) <= now ||
     !row.rtk_participant_id
   )
-    throw new ApiError(
-      401,
-      'guest_token_invalid',
-      'This guest link has expired or was revoked. Join the meeting again.',
-    );
+    throw new ApiError('guest_token_invalid', 'This guest link has expired or was revoked. Join the meeting again.');
   const rtkMeetingId = await env.DB.prepare(
     `SELECT COALESCE(o.rtk_meeting_id, m.rtk_meeting_id) AS id FROM meetings m
      LEFT JOIN meeting_occurrences o ON o.id = ? WHERE m.id = ?`,

@@ -43,7 +43,7 @@ export async function inviteToMeeting(
     const known = new Set((await findOrgUsersByIds(env.DB, auth.orgId, userIds)).map((user) => user.id));
     const unknown = userIds.filter((id) => !known.has(id));
     if (unknown.length > 0)
-      throw new ApiError(422, 'unknown_users', 'Some invited people are not in your organisation.', {
+      throw new ApiError('unknown_users', 'Some invited people are not in your organisation.', {
         userIds: unknown,
       });
   }

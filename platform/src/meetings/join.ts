@@ -3,7 +3,7 @@ import { resolvePreset, toRtkDesignTokens } from '@castio/shared/presets';
 import type { RtkClient } from '@castio/shared/rtk';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
-import { ApiError, conflict, forbidden } from '../http/errors';
+import { ApiError, forbidden, retryLater } from '../http/errors';
 import { designTokensFromOrgSettings } from '../org/design-tokens';
 import type { OrgSettings } from '../org/settings-schema';
 import { getOrgSettings } from '../org/settings-service';
@@ -13,7 +13,7 @@ import type { ParticipantRole } from '@castio/shared/rbac';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { enforceRateLimit } from '../rate-limit/limits';
 import { canManageMeeting, meetingOf, memberMayJoin } from './access';
-import { activateMeeting, activateOccurrence, capacityReached, openPermanentRoom } from './lifecycle';
+import { activateMeeting, activateOccurrence, openPermanentRoom } from './lifecycle';
 import { currentOccurrence, nextScheduledOccurrence, type OccurrenceRow, overrideOf } from './occurrences';
 import type { MeetingRow } from './queries';
 import { attachParticipantStatement, releaseSeatStatement, reserveSeat, type SeatHolder } from './seats';
@@ -40,8 +40,8 @@ export async function readyInstance(
 ): Promise<MeetingInstance> {
   const now = options.now ?? Date.now();
   const max = settings.maxConcurrentMeetings;
-  if (meeting.status === 'cancelled') throw conflict('meeting_cancelled', 'This meeting was cancelled.');
-  if (meeting.status === 'ended') throw conflict('meeting_ended', 'This meeting has ended.');
+  if (meeting.status === 'cancelled') throw new ApiError('meeting_cancelled', 'This meeting was cancelled.');
+  if (meeting.status === 'ended') throw new ApiError('meeting_ended', 'This meeting has ended.');
   if (meeting.is_permanent === 1) {
     await openPermanentRoom(env, meeting, max);
     return { rtkMeetingId: meeting.rtk_meeting_id!, occurrence: null, title: meeting.title };
@@ -74,7 +74,7 @@ export async function readyInstance(
 }
 
 const notStarted = (startsAt: string | null) =>
-  conflict(
+  new ApiError(
     'meeting_not_started',
     startsAt
       ? `This meeting has not started yet. You can join from ${EARLY_JOIN_MINUTES} minutes before it starts.`
@@ -126,11 +126,16 @@ export async function admitParticipant(
   });
   if (!seatId)
     throw input.maxGuests === undefined
-      ? capacityReached(
+      ? retryLater(
+          'capacity_reached',
           `This meeting is full (${meeting.max_participants} participants). Try again when someone leaves.`,
           30,
         )
-      : capacityReached('This meeting has no more room for guests. Ask the host to invite you as a member.', 30);
+      : retryLater(
+          'capacity_reached',
+          'This meeting has no more room for guests. Ask the host to invite you as a member.',
+          30,
+        );
   const customParticipantId = holder.userId ? `user:${holder.userId}` : `guest:${holder.guestTokenId}`;
   try {
     await ensurePresetsProvisioned(env, meeting.org_id, input.settingsVersion).catch(() => undefined);
@@ -200,8 +205,7 @@ export async function refreshJoinToken(env: Env, auth: AuthContext, meetingId: s
   )
     .bind(meeting.id, auth.userId)
     .first<{ rtk_participant_id: string; rtk_meeting_id: string | null }>();
-  if (!seat?.rtk_meeting_id)
-    throw new ApiError(404, 'not_joined', 'You have not joined this meeting yet; join it first.');
+  if (!seat?.rtk_meeting_id) throw new ApiError('not_joined', 'You have not joined this meeting yet; join it first.');
   const rtk = realtimeKit(env);
   const { token } = await callRealtimeKit('refresh your meeting token', () =>
     rtk.participants.refreshToken(seat.rtk_meeting_id!, seat.rtk_participant_id),

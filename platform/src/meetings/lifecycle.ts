@@ -1,6 +1,6 @@
 import { RtkError, type RtkClient, type RtkMeetingCreate } from '@castio/shared/rtk';
 import type { Env } from '../env';
-import { ApiError, conflict } from '../http/errors';
+import { ApiError, retryLater } from '../http/errors';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import type { OccurrenceRow } from './occurrences';
 import { ACTIVE_MEETINGS_OF_ORG, bindOrg, findMeeting, type MeetingRow } from './queries';
@@ -13,16 +13,18 @@ import { type MeetingEvent, refusalMessage, type TransitionResult, transition } 
  */
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
-export const capacityReached = (message: string, retryAfterSeconds = 60) =>
-  new ApiError(429, 'capacity_reached', message, { retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) });
-
-const concurrentCapMessage = (max: number) =>
-  `Your organisation already has ${max} meetings running, its limit. End one, or ask an administrator to raise the limit.`;
+/** The org's cap on concurrent meetings is reached: a 429, retry in a minute. */
+export const concurrentCapReached = (max: number) =>
+  retryLater(
+    'capacity_reached',
+    `Your organisation already has ${max} meetings running, its limit. End one, or ask an administrator to raise the limit.`,
+    60,
+  );
 
 export function checkedTransition(status: MeetingRow['status'], event: MeetingEvent) {
   const result: TransitionResult = transition(status, event);
   if (!result.ok)
-    throw conflict('invalid_transition', refusalMessage(status, event), { status, allowed: result.allowed });
+    throw new ApiError('invalid_transition', refusalMessage(status, event), { status, allowed: result.allowed });
   return result;
 }
 
@@ -81,7 +83,7 @@ export async function activateMeeting(
   // Someone else (a concurrent join or cron run) activated it first: that is the room to use.
   if (current.status === 'active' && current.rtk_meeting_id) return current;
   if (current.status !== meeting.status) checkedTransition(current.status, event);
-  throw capacityReached(concurrentCapMessage(maxActive));
+  throw concurrentCapReached(maxActive);
 }
 
 /** A scheduled occurrence of a series → active, with its own RTK meeting (§6.4). */
@@ -95,7 +97,7 @@ export async function activateOccurrence(
 ): Promise<OccurrenceRow> {
   if (occurrence.status === 'active' && occurrence.rtk_meeting_id) return occurrence;
   if (occurrence.status !== 'scheduled')
-    throw conflict('invalid_transition', `This occurrence is ${occurrence.status}, so it cannot be started.`, {
+    throw new ApiError('invalid_transition', `This occurrence is ${occurrence.status}, so it cannot be started.`, {
       status: occurrence.status,
     });
   const rtk = realtimeKit(env);
@@ -118,10 +120,10 @@ export async function activateOccurrence(
   await deactivateOrphan(rtk, room.id);
   if (current.status === 'active' && current.rtk_meeting_id) return current;
   if (current.status !== 'scheduled')
-    throw conflict('invalid_transition', `This occurrence is ${current.status}, so it cannot be started.`, {
+    throw new ApiError('invalid_transition', `This occurrence is ${current.status}, so it cannot be started.`, {
       status: current.status,
     });
-  throw capacityReached(concurrentCapMessage(maxActive));
+  throw concurrentCapReached(maxActive);
 }
 
 /**
@@ -141,7 +143,7 @@ export async function openPermanentRoom(env: Env, meeting: MeetingRow, maxActive
   if (claim.meta.changes === 0) {
     const now = await findMeeting(env.DB, meeting.org_id, meeting.id);
     if (now?.room_state === 'active') return;
-    throw capacityReached(concurrentCapMessage(maxActive));
+    throw concurrentCapReached(maxActive);
   }
   const rtk = realtimeKit(env);
   try {
@@ -162,7 +164,7 @@ export async function endMeeting(env: Env, meeting: MeetingRow, occurrence: Occu
   const rtk = realtimeKit(env);
   if (occurrence) {
     if (occurrence.status !== 'active' || !occurrence.rtk_meeting_id)
-      throw conflict('invalid_transition', 'No occurrence of this series is running, so there is nothing to end.', {
+      throw new ApiError('invalid_transition', 'No occurrence of this series is running, so there is nothing to end.', {
         status: occurrence.status,
       });
     await closeRtkRoom(rtk, occurrence.rtk_meeting_id);

@@ -2,7 +2,7 @@ import { newId } from '@castio/shared/ids';
 import type { RtkClient, RtkLivestream } from '@castio/shared/rtk';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
-import { ApiError, conflict } from '../http/errors';
+import { ApiError } from '../http/errors';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { managedMeeting } from './access';
 import { type CurrentRoom, callRealtimeKitExpecting, currentRoom } from './current-room';
@@ -27,8 +27,8 @@ const toLivestream = (stream: RtkLivestream): Livestream => ({
   playbackUrl: stream.playback_url,
 });
 
-const alreadyLive = () => conflict('already_livestreaming', 'This meeting is already being livestreamed.');
-const notLive = () => conflict('not_livestreaming', 'This meeting is not being livestreamed.');
+const alreadyLive = () => new ApiError('already_livestreaming', 'This meeting is already being livestreamed.');
+const notLive = () => new ApiError('not_livestreaming', 'This meeting is not being livestreamed.');
 
 const activeLivestream = (rtk: RtkClient, room: CurrentRoom) =>
   callRealtimeKit('check the livestream', () => rtk.livestreams.active(room.rtkMeetingId));
@@ -76,7 +76,6 @@ export async function startLivestream(env: Env, auth: AuthContext, meetingId: st
   const meeting = await managedMeeting(env, auth, meetingId);
   if (!mayLivestream(meeting))
     throw new ApiError(
-      422,
       'livestream_disabled',
       'Livestreaming is off for this meeting. Turn on its livestream setting first (webinars and livestreams always allow it).',
     );

@@ -25,7 +25,6 @@ export function presetForMeetingType(type: MeetingType, presetName: string): Pre
   const preset = allowed.find((name) => name === presetName);
   if (!preset)
     throw new ApiError(
-      422,
       'invalid_preset',
       `“${presetName}” is not a preset of ${type} meetings. Use one of: ${allowed.join(', ')}.`,
       { allowed },

@@ -56,7 +56,6 @@ function externalStorageOf(settings: RecordingSettings, secret: string | null): 
   const config = settings.recordingStorageConfig;
   if (!config)
     throw new ApiError(
-      422,
       'storage_not_configured',
       `Recordings are set to go to ${provider}, but no bucket is configured for it. An administrator can set one in the organisation’s storage settings.`,
     );

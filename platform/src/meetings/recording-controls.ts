@@ -2,7 +2,7 @@
 import { type RtkClient, type RtkRecording, RtkError } from '@castio/shared/rtk';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
-import { conflict, forbidden } from '../http/errors';
+import { ApiError, forbidden } from '../http/errors';
 import { getOrgSettings, readStorageSecret } from '../org/settings-service';
 import { can } from '@castio/shared/rbac';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
@@ -64,7 +64,7 @@ async function withSecretScrubbed<T>(secret: string | null, call: () => Promise<
   }
 }
 
-const alreadyRecording = () => conflict('already_recording', 'This meeting is already being recorded.');
+const alreadyRecording = () => new ApiError('already_recording', 'This meeting is already being recorded.');
 
 const runningRecording = (rtk: RtkClient, room: CurrentRoom) =>
   callRealtimeKit('check for a running recording', () => rtk.recordings.active(room.rtkMeetingId));
@@ -90,7 +90,7 @@ export async function stopRecording(env: Env, auth: AuthContext, meetingId: stri
   const room = await currentRoom(env, meeting);
   const rtk = realtimeKit(env);
   const running = await runningRecording(rtk, room);
-  if (!running) throw conflict('not_recording', 'Nothing is being recorded in this meeting.');
+  if (!running) throw new ApiError('not_recording', 'Nothing is being recorded in this meeting.');
   const recording = await callRealtimeKit('stop the recording', () => rtk.recordings.stop(running.id));
   // A recording RTK started by itself (record on start) may not have a row yet: it is made as a composite one.
   const facts = {

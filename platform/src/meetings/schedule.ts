@@ -22,9 +22,9 @@ export async function upcomingSchedule(
 ) {
   const from = query.from ? new Date(query.from).toISOString() : new Date(now).toISOString();
   const to = query.to ? new Date(query.to).toISOString() : new Date(Date.parse(from) + 30 * DAY_MS).toISOString();
-  if (to <= from) throw new ApiError(422, 'invalid_range', '`to` must be after `from`.');
+  if (to <= from) throw new ApiError('invalid_range', '`to` must be after `from`.');
   if (Date.parse(to) - Date.parse(from) > MAX_SCHEDULE_DAYS * DAY_MS)
-    throw new ApiError(422, 'range_too_long', `Ask for at most ${MAX_SCHEDULE_DAYS} days at a time.`);
+    throw new ApiError('range_too_long', `Ask for at most ${MAX_SCHEDULE_DAYS} days at a time.`);
   const creator = query.mine ? auth.userId : null;
   const [single, occurrences, org] = await Promise.all([
     env.DB.prepare(

@@ -1,6 +1,6 @@
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
-import { ApiError, conflict, notFound } from '../http/errors';
+import { ApiError, notFound } from '../http/errors';
 import { findOrgById } from '../org/queries';
 import { managedMeeting, meetingOf } from './access';
 import { buildCalendarFile } from './calendar-file';
@@ -29,7 +29,7 @@ function occurrenceKeyOf(pattern: RecurringPatternRow, start: string): string {
 async function seriesOf(env: Env, auth: AuthContext, meetingId: string, manage: boolean) {
   const meeting = manage ? await managedMeeting(env, auth, meetingId) : await meetingOf(env, auth, meetingId);
   if (meeting.scheduling_type !== 'recurring')
-    throw new ApiError(422, 'not_recurring', 'Only recurring meetings have occurrences.');
+    throw new ApiError('not_recurring', 'Only recurring meetings have occurrences.');
   return meeting;
 }
 
@@ -45,7 +45,7 @@ export async function cancelOccurrence(env: Env, auth: AuthContext, meetingId: s
   const occurrence = await findOccurrence(env.DB, meeting.id, occurrenceId);
   if (!occurrence) throw notFound('The occurrence');
   if (occurrence.status === 'ended' || occurrence.status === 'cancelled')
-    throw conflict('invalid_transition', `This occurrence is ${occurrence.status} already.`, {
+    throw new ApiError('invalid_transition', `This occurrence is ${occurrence.status} already.`, {
       status: occurrence.status,
     });
   if (occurrence.status === 'active' && occurrence.rtk_meeting_id)
@@ -77,9 +77,13 @@ export async function updateOccurrence(
   const occurrence = await findOccurrence(env.DB, meeting.id, occurrenceId);
   if (!occurrence) throw notFound('The occurrence');
   if (occurrence.status !== 'scheduled')
-    throw conflict('invalid_transition', `This occurrence is ${occurrence.status}; only coming ones can be changed.`, {
-      status: occurrence.status,
-    });
+    throw new ApiError(
+      'invalid_transition',
+      `This occurrence is ${occurrence.status}; only coming ones can be changed.`,
+      {
+        status: occurrence.status,
+      },
+    );
   const pattern = (await findPattern(env.DB, meeting.id))!;
   const override: OccurrenceOverride = { ...overrideOf(occurrence) };
   if (patch.title !== undefined) override.title = patch.title;
@@ -90,7 +94,7 @@ export async function updateOccurrence(
     override.originalKey ??= occurrenceKeyOf(pattern, occurrence.occurrence_date);
     start = patch.start ? new Date(patch.start).toISOString() : start;
     if (Date.parse(start) < now - 60_000)
-      throw new ApiError(422, 'start_in_past', 'The new start time has already passed; choose a time in the future.');
+      throw new ApiError('start_in_past', 'The new start time has already passed; choose a time in the future.');
     const minutes =
       patch.durationMinutes ?? (Date.parse(end ?? start) - Date.parse(occurrence.occurrence_date)) / 60_000;
     end = new Date(Date.parse(start) + minutes * 60_000).toISOString();
@@ -115,7 +119,7 @@ export async function updateOccurrence(
     await env.DB.batch(statements);
   } catch (error) {
     if (/UNIQUE constraint failed/i.test(String((error as Error)?.message)))
-      throw conflict('occurrence_clash', 'Another occurrence of this series already starts at that time.');
+      throw new ApiError('occurrence_clash', 'Another occurrence of this series already starts at that time.');
     throw error;
   }
   return toOccurrence((await findOccurrence(env.DB, meeting.id, occurrence.id))!, meeting);

@@ -1,14 +1,14 @@
 import { newId } from '@castio/shared/ids';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
-import { ApiError, conflict } from '../http/errors';
+import { ApiError } from '../http/errors';
 import type { OrgSettings } from '../org/settings-schema';
 import { getOrgSettings } from '../org/settings-service';
 import { findOrgById } from '../org/queries';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { enforceRateLimit } from '../rate-limit/limits';
 import { managedMeeting, meetingOf } from './access';
-import { activateMeeting, cancelMeeting, capacityReached, endMeeting, rtkMeetingInput } from './lifecycle';
+import { activateMeeting, cancelMeeting, concurrentCapReached, endMeeting, rtkMeetingInput } from './lifecycle';
 import { currentOccurrence, materialiseOccurrences } from './occurrences';
 import {
   countActiveMeetings,
@@ -37,8 +37,6 @@ export function newMeetingSlug(): string {
   return Array.from(bytes, (byte) => SLUG_ALPHABET[byte % SLUG_ALPHABET.length]).join('');
 }
 
-const unprocessable = (code: string, message: string, details?: unknown) => new ApiError(422, code, message, details);
-
 export async function presentMeeting(env: Env, meeting: MeetingRow) {
   const org = await findOrgById(env.DB, meeting.org_id);
   const pattern = meeting.scheduling_type === 'recurring' ? await findPattern(env.DB, meeting.id) : null;
@@ -49,7 +47,7 @@ function newMeetingRow(auth: AuthContext, input: MeetingCreate, settings: OrgSet
   const flag = (value: boolean | undefined, fallback: boolean) => ((value ?? fallback) ? 1 : 0);
   const maxParticipants = input.maxParticipants ?? settings.defaultMaxParticipants;
   if (input.maxGuests != null && input.maxGuests > maxParticipants)
-    throw unprocessable('invalid_capacity', 'maxGuests cannot be larger than maxParticipants.');
+    throw new ApiError('invalid_capacity', 'maxGuests cannot be larger than maxParticipants.');
   return {
     id: newId(),
     org_id: auth.orgId,
@@ -85,15 +83,15 @@ function newMeetingRow(auth: AuthContext, input: MeetingCreate, settings: OrgSet
 
 function checkScheduleTimes(start: string, end: string | null | undefined, now: number) {
   if (Date.parse(start) < now - PAST_GRACE_MS)
-    throw unprocessable('start_in_past', 'The start time has already passed; choose a time in the future.');
+    throw new ApiError('start_in_past', 'The start time has already passed; choose a time in the future.');
   if (end && Date.parse(end) <= Date.parse(start))
-    throw unprocessable('end_before_start', 'The end time must be after the start time.');
+    throw new ApiError('end_before_start', 'The end time must be after the start time.');
 }
 
 async function ensureVanitySlugFree(db: D1Database, orgId: string, slug: string, exceptMeetingId?: string) {
   const existing = await findMeetingBySlug(db, orgId, slug);
   if (existing && existing.id !== exceptMeetingId)
-    throw conflict('slug_taken', `The room name “${slug}” is already used in your organisation. Choose another.`);
+    throw new ApiError('slug_taken', `The room name “${slug}” is already used in your organisation. Choose another.`);
 }
 
 const isUniqueViolation = (error: unknown) => /UNIQUE constraint failed/i.test(String((error as Error)?.message));
@@ -126,10 +124,7 @@ export async function createMeeting(env: Env, auth: AuthContext, input: MeetingC
 }
 
 async function createInstant(env: Env, row: NewMeetingRow, maxActive: number): Promise<MeetingRow> {
-  if ((await countActiveMeetings(env.DB, row.org_id)) >= maxActive)
-    throw capacityReached(
-      `Your organisation already has ${maxActive} meetings running, its limit. End one, or ask an administrator to raise the limit.`,
-    );
+  if ((await countActiveMeetings(env.DB, row.org_id)) >= maxActive) throw concurrentCapReached(maxActive);
   await insertMeetingStatement(env.DB, { ...row, status: 'draft' }).run();
   try {
     return await activateMeeting(env, (await findMeeting(env.DB, row.org_id, row.id))!, 'start', maxActive);
@@ -151,7 +146,7 @@ async function createSeries(
       return parseRecurrence({ ...input.recurrence, timezone: input.timezone });
     } catch (error) {
       if (error instanceof RecurrenceError)
-        throw unprocessable(error.code, error.message, { field: `recurrence.${error.field}` });
+        throw new ApiError(error.code, error.message, { field: `recurrence.${error.field}` });
       throw error;
     }
   })();
@@ -160,7 +155,7 @@ async function createSeries(
     to: '9999-12-31T00:00:00Z',
     limit: 1,
   });
-  if (!first) throw unprocessable('no_occurrences', 'This rule never produces a meeting; check UNTIL and COUNT.');
+  if (!first) throw new ApiError('no_occurrences', 'This rule never produces a meeting; check UNTIL and COUNT.');
   const series: NewMeetingRow = {
     ...row,
     status: 'scheduled',
@@ -228,7 +223,7 @@ async function createPermanentRoom(env: Env, row: NewMeetingRow, vanitySlug: str
   } catch (error) {
     await rtk.meetings.update(room.id, { status: 'INACTIVE' }).catch(() => undefined);
     if (isUniqueViolation(error))
-      throw conflict(
+      throw new ApiError(
         'slug_taken',
         `The room name “${vanitySlug}” is already used in your organisation. Choose another.`,
       );
@@ -264,7 +259,7 @@ export async function updateMeeting(
 ) {
   const meeting = await managedMeeting(env, auth, meetingId);
   if (meeting.status === 'ended' || meeting.status === 'cancelled')
-    throw conflict(
+    throw new ApiError(
       'meeting_closed',
       `This meeting ${meeting.status === 'ended' ? 'has ended' : 'was cancelled'}; it can no longer be edited.`,
       {
@@ -273,19 +268,19 @@ export async function updateMeeting(
     );
   if (patch.vanitySlug !== undefined) {
     if (meeting.is_permanent !== 1)
-      throw unprocessable('not_permanent', 'Only permanent rooms have a room name (vanitySlug).');
+      throw new ApiError('not_permanent', 'Only permanent rooms have a room name (vanitySlug).');
     await ensureVanitySlugFree(env.DB, auth.orgId, patch.vanitySlug, meeting.id);
   }
   if (patch.scheduledStart !== undefined || patch.scheduledEnd !== undefined) {
     if (meeting.scheduling_type !== 'scheduled' || meeting.status !== 'scheduled')
-      throw unprocessable('not_reschedulable', 'Only a scheduled meeting that has not started can be moved.');
+      throw new ApiError('not_reschedulable', 'Only a scheduled meeting that has not started can be moved.');
     const start = patch.scheduledStart ?? meeting.scheduled_start!;
     checkScheduleTimes(start, patch.scheduledEnd === undefined ? meeting.scheduled_end : patch.scheduledEnd, now);
   }
   const maxParticipants = patch.maxParticipants ?? meeting.max_participants;
   const maxGuests = patch.maxGuests === undefined ? meeting.max_guests : patch.maxGuests;
   if (maxGuests != null && maxGuests > maxParticipants)
-    throw unprocessable('invalid_capacity', 'maxGuests cannot be larger than maxParticipants.');
+    throw new ApiError('invalid_capacity', 'maxGuests cannot be larger than maxParticipants.');
 
   const entries = Object.entries(patch) as [keyof typeof PATCHABLE_COLUMNS, unknown][];
   const toColumnValue = (field: keyof typeof PATCHABLE_COLUMNS, value: unknown) => {
@@ -300,7 +295,8 @@ export async function updateMeeting(
       .bind(...entries.map(([field, value]) => toColumnValue(field, value)), meeting.id, auth.orgId)
       .run();
   } catch (error) {
-    if (isUniqueViolation(error)) throw conflict('slug_taken', 'That room name is already used in your organisation.');
+    if (isUniqueViolation(error))
+      throw new ApiError('slug_taken', 'That room name is already used in your organisation.');
     throw error;
   }
   return presentMeeting(env, (await findMeeting(env.DB, auth.orgId, meeting.id))!);
@@ -316,7 +312,7 @@ export async function cancelOrgMeeting(env: Env, auth: AuthContext, meetingId: s
 export async function startOrgMeeting(env: Env, auth: AuthContext, meetingId: string) {
   const meeting = await managedMeeting(env, auth, meetingId);
   if (meeting.scheduling_type === 'recurring' || meeting.is_permanent === 1)
-    throw conflict('invalid_transition', 'Series and permanent rooms start when someone joins them.');
+    throw new ApiError('invalid_transition', 'Series and permanent rooms start when someone joins them.');
   const settings = await getOrgSettings(env, auth.orgId);
   return presentMeeting(env, await activateMeeting(env, meeting, 'start', settings.maxConcurrentMeetings));
 }
@@ -326,7 +322,7 @@ export async function endOrgMeeting(env: Env, auth: AuthContext, meetingId: stri
   if (meeting.scheduling_type === 'recurring') {
     const occurrence = await currentOccurrence(env.DB, meeting.id, now, 0);
     if (occurrence?.status !== 'active')
-      throw conflict('invalid_transition', 'No occurrence of this series is running, so there is nothing to end.');
+      throw new ApiError('invalid_transition', 'No occurrence of this series is running, so there is nothing to end.');
     await endMeeting(env, meeting, occurrence);
   } else {
     await endMeeting(env, meeting, null);

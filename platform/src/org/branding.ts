@@ -48,12 +48,12 @@ export const brandingUrl = (orgId: string, fileName: string) => `/api/org/brandi
 export async function uploadBrandingAsset(env: Env, orgId: string, kind: BrandingKind, file: File) {
   const rule = RULES[kind];
   if (file.size > rule.maxBytes) {
-    throw new ApiError(413, 'payload_too_large', `The ${kind} must be at most ${Math.round(rule.maxBytes / 1024)} KB.`);
+    throw new ApiError('payload_too_large', `The ${kind} must be at most ${Math.round(rule.maxBytes / 1024)} KB.`);
   }
   const bytes = new Uint8Array(await file.arrayBuffer());
   const extension = sniffImage(bytes);
   if (!extension || !rule.extensions.includes(extension)) {
-    throw new ApiError(415, 'unsupported_image', `Upload the ${kind} as ${rule.extensions.join(', ').toUpperCase()}.`, {
+    throw new ApiError('unsupported_image', `Upload the ${kind} as ${rule.extensions.join(', ').toUpperCase()}.`, {
       accepted: rule.extensions,
     });
   }

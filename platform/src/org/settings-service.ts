@@ -1,6 +1,6 @@
 import { decryptField, deriveFieldKey, encryptField } from '@castio/shared/crypto';
 import type { Env } from '../env';
-import { conflict, notFound } from '../http/errors';
+import { ApiError, notFound } from '../http/errors';
 import { reprovisionAfterBrandingChange } from '../presets/provision';
 import { BRANDING_SETTINGS } from './design-tokens';
 import { findOrgBySlug } from './queries';
@@ -67,7 +67,7 @@ export async function updateOrgSettings(env: Env, orgId: string, patch: OrgSetti
   const statements = [updateSettingsStatement(env.DB, orgId, settingChanges, extraColumns)];
   if (orgSlug !== undefined && orgSlug !== current.org_slug) {
     const taken = await findOrgBySlug(env.DB, orgSlug);
-    if (taken) throw conflict('slug_taken', 'That organisation address is taken.');
+    if (taken) throw new ApiError('slug_taken', 'That organisation address is taken.');
   }
   if (orgName !== undefined || orgSlug !== undefined) {
     statements.push(
@@ -79,7 +79,7 @@ export async function updateOrgSettings(env: Env, orgId: string, patch: OrgSetti
   try {
     await env.DB.batch(statements);
   } catch (error) {
-    if (/UNIQUE/.test(String(error))) throw conflict('slug_taken', 'That organisation address is taken.');
+    if (/UNIQUE/.test(String(error))) throw new ApiError('slug_taken', 'That organisation address is taken.');
     throw error;
   }
   if (BRANDING_SETTINGS.some((key) => key in patch)) await reprovisionAfterBrandingChange(env, orgId);

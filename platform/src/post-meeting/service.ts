@@ -18,7 +18,7 @@ interface RecordingRow {
   ended_at: string | null;
 }
 import type { Env } from '../env';
-import { ApiError, conflict, notFound } from '../http/errors';
+import { ApiError, notFound } from '../http/errors';
 import { can } from '@castio/shared/rbac';
 import { assertManagesMeeting, meetingInOrg } from '../sessions/access';
 import type { SessionRow } from '../sessions/queries';
@@ -125,18 +125,18 @@ export async function generateSummary(env: Env, auth: AuthContext, meetingId: st
   const meeting = await meetingInOrg(env.DB, auth, meetingId);
   assertManagesMeeting(auth, meeting);
   const session = await pickSession(env.DB, auth, meetingId, sessionId, null, 'The session');
-  if (session.status !== 'ended') throw conflict('session_active', 'The session has not ended yet.');
+  if (session.status !== 'ended') throw new ApiError('session_active', 'The session has not ended yet.');
   if (!session.has_transcript) {
-    throw conflict('no_transcript', 'This session has no transcript, so it cannot be summarised.');
+    throw new ApiError('no_transcript', 'This session has no transcript, so it cannot be summarised.');
   }
   const rtk = rtkClientFromEnv(env);
-  if (!rtk) throw new ApiError(503, 'rtk_not_configured', 'RealtimeKit is not configured.');
+  if (!rtk) throw new ApiError('rtk_not_configured', 'RealtimeKit is not configured.');
   try {
     const result = await rtk.sessions.generateSummary(session.rtk_session_id);
     return { sessionId: session.id, status: result.status ?? 'requested' };
   } catch (error) {
     if (error instanceof RtkError) {
-      throw new ApiError(502, 'rtk_unavailable', 'RealtimeKit did not accept the request; try again later.');
+      throw new ApiError('rtk_unavailable', 'RealtimeKit did not accept the request; try again later.');
     }
     throw error;
   }

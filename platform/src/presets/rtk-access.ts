@@ -1,12 +1,12 @@
 import { type RtkClient, RtkError, type RtkPresetSummary } from '@castio/shared/rtk';
-import { conflict, notFound } from '../http/errors';
+import { ApiError, notFound } from '../http/errors';
 import { rtkFailure } from '../realtimekit/client';
 
 /** RTK's failures in our envelope: its 404 is ours, a taken name is a conflict, anything else is RTK's problem. */
 export function toApiError(error: unknown): unknown {
   if (!(error instanceof RtkError)) return error;
   if (error.code === 'not_found') return notFound('The preset');
-  if (error.code === 'conflict') return conflict('preset_name_taken', 'A preset with that name already exists.');
+  if (error.code === 'conflict') return new ApiError('preset_name_taken', 'A preset with that name already exists.');
   return rtkFailure('manage presets', error);
 }
 

@@ -1,7 +1,7 @@
 import { isPresetName, type RtkPresetBody, RtkPresetBodySchema } from '@castio/shared/presets';
 import type { RtkClient, RtkPreset, RtkPresetSummary } from '@castio/shared/rtk';
 import type { Env } from '../env';
-import { ApiError, conflict, notFound } from '../http/errors';
+import { ApiError, notFound } from '../http/errors';
 import { realtimeKit } from '../realtimekit/client';
 import { orgPresetScope } from './org-preset-scope';
 import { isReservedPresetName, type PresetScope } from './preset-scope';
@@ -47,7 +47,7 @@ async function ownPreset(rtk: RtkClient, scope: PresetScope, presetId: string): 
  */
 function refuseBuiltIn(name: string, action: string) {
   if (isPresetName(name)) {
-    throw conflict(
+    throw new ApiError(
       'built_in_preset',
       `“${name}” is one of Castio’s built-in presets and cannot be ${action}. Clone it to make your own variant.`,
     );
@@ -58,7 +58,6 @@ function refuseBuiltIn(name: string, action: string) {
 async function refuseUnavailableName(rtk: RtkClient, scope: PresetScope, name: string) {
   if (isReservedPresetName(name)) {
     throw new ApiError(
-      422,
       'reserved_preset_name',
       `“${name}” starts like the names Castio gives other organisations’ presets (org-<id>-). Choose another name.`,
     );
@@ -66,7 +65,7 @@ async function refuseUnavailableName(rtk: RtkClient, scope: PresetScope, name: s
   refuseBuiltIn(name, 'used as a name for another preset');
   const rtkName = scope.toRtk(name);
   if ((await listAllPresets(rtk)).some((preset) => preset.name === rtkName)) {
-    throw conflict('preset_name_taken', `A preset named “${name}” already exists.`);
+    throw new ApiError('preset_name_taken', `A preset named “${name}” already exists.`);
   }
 }
 
@@ -115,7 +114,6 @@ export async function clonePreset(env: Env, orgId: string, presetId: string, nam
     if (!copy.success) {
       const details = copy.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message }));
       throw new ApiError(
-        422,
         'preset_not_copyable',
         `“${source.name}” has settings Castio cannot copy; clone one of the built-in presets instead.`,
         details,

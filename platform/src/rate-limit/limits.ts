@@ -1,5 +1,5 @@
 import type { Env } from '../env';
-import { tooManyRequests } from '../http/errors';
+import { retryLater } from '../http/errors';
 import { addressBucket } from './address-bucket';
 import type { LimitRule } from './limit-window';
 
@@ -78,7 +78,7 @@ const limiterOf = (env: Env, name: RateLimitName, subject: string) => env.RATE_L
 /** Counts one hit for `subject` under the named limit; throws a 429 with Retry-After when it is used up. */
 export async function enforceRateLimit(env: Env, name: RateLimitName, subject: string, limit?: number): Promise<void> {
   const decision = await limiterOf(env, name, subject).hit(ruleOf(name, limit));
-  if (!decision.allowed) throw tooManyRequests(decision.retryAfterSeconds, RATE_LIMITS[name].message);
+  if (!decision.allowed) throw retryLater('rate_limited', RATE_LIMITS[name].message, decision.retryAfterSeconds);
 }
 
 /** Returns a hit taken with enforceRateLimit (used when the attempt turned out legitimate). */

@@ -8,7 +8,6 @@ export function realtimeKit(env: Env): RtkClient {
   const client = rtkClientFromEnv(env);
   if (!client)
     throw new ApiError(
-      503,
       'rtk_not_configured',
       'Meetings need RealtimeKit, which is not configured on this deployment yet. Ask an administrator to set ACCOUNT_ID, RTK_APP_ID and RTK_API_TOKEN.',
     );
@@ -31,7 +30,6 @@ export function rtkFailure(what: string, error: unknown): unknown {
   if (!(error instanceof RtkError)) return error;
   const retryAfter = error.retryAfterSeconds ?? (error.retryable ? 5 : undefined);
   return new ApiError(
-    502,
     'rtk_unavailable',
     error.retryable
       ? `RealtimeKit could not ${what} just now; please try again in a moment.`

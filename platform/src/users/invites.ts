@@ -3,7 +3,7 @@ import { newId } from '@castio/shared/ids';
 import { HOUR, isoAfter, isoNow } from '@castio/shared/time';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
-import { conflict, forbidden, notFound } from '../http/errors';
+import { ApiError, forbidden, notFound } from '../http/errors';
 import { canManageUser } from '@castio/shared/rbac';
 import { findUserByEmail } from './queries';
 import type { Invite, InviteCreate } from './schemas';
@@ -42,7 +42,7 @@ export async function createInvite(env: Env, auth: AuthContext, input: InviteCre
   if (!canManageUser(auth.role, 'member', input.role))
     throw forbidden(`Your role cannot invite someone as ${input.role}.`);
   if (await findUserByEmail(env.DB, auth.orgId, input.email)) {
-    throw conflict('email_taken', 'Someone with this email is already a member of your organisation.');
+    throw new ApiError('email_taken', 'Someone with this email is already a member of your organisation.');
   }
   const pending = await env.DB.prepare(
     'SELECT id FROM org_invites WHERE org_id = ? AND email = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
@@ -50,7 +50,7 @@ export async function createInvite(env: Env, auth: AuthContext, input: InviteCre
     .bind(auth.orgId, input.email, isoNow())
     .first();
   if (pending)
-    throw conflict('invite_pending', 'This person already has a pending invitation. Revoke it to send a new one.');
+    throw new ApiError('invite_pending', 'This person already has a pending invitation. Revoke it to send a new one.');
   const token = randomToken(32);
   const id = newId();
   await env.DB.prepare(

@@ -1,6 +1,7 @@
 import * as Sentry from '@sentry/cloudflare';
 import { hexEncode } from '@castio/shared/encoding';
 import type { Env } from '../env';
+import { ApiError } from '../http/errors';
 import { resolveRtkMeeting } from '../sessions/queries';
 import { sendQueuedNotifications } from '../notifications/service';
 import { markSessionDayStaleStatement } from '../analytics/queries';
@@ -23,22 +24,17 @@ import {
   storeRawEvent,
 } from './queries';
 
-export type IngestOutcome =
-  | { status: 200; body: { received: true; duplicate: boolean; eventId: string | null }; eventId: string | null }
-  | { status: 401 | 500 | 503; body: { error: { code: string; message: string } }; eventId: null };
-
-const failure = (status: 401 | 500 | 503, code: string, message: string): IngestOutcome => ({
-  status,
-  body: { error: { code, message } },
-  eventId: null,
-});
+export interface IngestOutcome {
+  body: { received: true; duplicate: boolean; eventId: string | null };
+  eventId: string | null;
+}
 
 const sha256Hex = async (bytes: ArrayBuffer) => hexEncode(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
 
 /**
  * Receives one delivery (security.md §4, §7.1): verify the signature over the raw bytes, then store the raw event
- * and its tracking row in one D1 batch, and only then answer 2xx. A storage failure answers 500 so RTK retries;
- * a bad signature 401 (not retried, correctly). Processing happens after, from the stored row.
+ * and its tracking row in one D1 batch, and only then answer 2xx. A storage failure throws a 500 (`store_failed`)
+ * so RTK retries; a bad signature a 401 (not retried, correctly). Processing happens after, from the stored row.
  */
 export async function ingestDelivery(env: Env, headers: Headers, rawBody: ArrayBuffer): Promise<IngestOutcome> {
   let valid: boolean;
@@ -47,14 +43,14 @@ export async function ingestDelivery(env: Env, headers: Headers, rawBody: ArrayB
   } catch (error) {
     console.error(JSON.stringify({ level: 'error', msg: 'webhook key unavailable', name: (error as Error).name }));
     Sentry.captureException(error, { tags: { component: 'webhook-handler', route: 'POST /webhooks/rtk' } });
-    return failure(503, 'key_unavailable', 'The webhook signing key could not be loaded; retry later.');
+    throw new ApiError('key_unavailable', 'The webhook signing key could not be loaded; retry later.');
   }
   if (!valid) {
     Sentry.captureMessage('Invalid webhook signature', {
       level: 'warning',
       tags: { component: 'webhook-handler', route: 'POST /webhooks/rtk' },
     });
-    return failure(401, 'invalid_signature', 'The webhook signature is missing or not valid.');
+    throw new ApiError('invalid_signature', 'The webhook signature is missing or not valid.');
   }
 
   const receivedAt = new Date().toISOString();
@@ -82,13 +78,13 @@ export async function ingestDelivery(env: Env, headers: Headers, rawBody: ArrayB
       receivedAt,
     });
     // Ignored events (unknown meeting or type) are stored as processed: the claim simply finds nothing to do.
-    return { status: 200, body: { received: true, duplicate: eventId === null, eventId }, eventId };
+    return { body: { received: true, duplicate: eventId === null, eventId }, eventId };
   } catch (error) {
     console.error(JSON.stringify({ level: 'error', msg: 'webhook store failed', name: (error as Error).name }));
     Sentry.captureException(error, {
       tags: { component: 'webhook-handler', route: 'POST /webhooks/rtk', webhook_event_type: envelope.eventType },
     });
-    return failure(500, 'store_failed', 'The event could not be stored; retry later.');
+    throw new ApiError('store_failed', 'The event could not be stored; retry later.');
   }
 }
 

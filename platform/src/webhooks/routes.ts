@@ -32,12 +32,12 @@ const receiveRoute = defineRoute('public', {
 
 export const webhookRoutes = createRouter().openapi(receiveRoute, async (c) => {
   const length = Number(c.req.header('content-length') ?? 0);
-  if (length > WEBHOOK_BODY_LIMIT_BYTES) throw new ApiError(413, 'payload_too_large', 'The webhook body is too large.');
+  if (length > WEBHOOK_BODY_LIMIT_BYTES) throw new ApiError('payload_too_large', 'The webhook body is too large.');
   const raw = await c.req.arrayBuffer();
   if (raw.byteLength > WEBHOOK_BODY_LIMIT_BYTES)
-    throw new ApiError(413, 'payload_too_large', 'The webhook body is too large.');
+    throw new ApiError('payload_too_large', 'The webhook body is too large.');
   const outcome = await ingestDelivery(c.env, c.req.raw.headers, raw);
   // Stored first, answered at once; processing goes on after the answer (a failure is retried by the cron).
   if (outcome.eventId) c.executionCtx.waitUntil(processStoredEvent(c.env, outcome.eventId));
-  return c.json(outcome.body as never, outcome.status as 200);
+  return c.json(outcome.body, 200);
 });

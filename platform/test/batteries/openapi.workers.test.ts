@@ -46,10 +46,11 @@ describe('OpenAPI document', () => {
         ) {
           expect(operation.requestBody, `${method} ${path} body`).toBeTruthy();
         }
-        const error = operation.responses['400'] ?? operation.responses['401'];
-        expect(error?.content?.['application/json']?.schema?.$ref, `${method} ${path} error`).toBe(
-          '#/components/schemas/Error',
-        );
+        const status = operation.responses['400'] ? '400' : '401';
+        expect(
+          operation.responses[status]?.content?.['application/json']?.schema?.$ref,
+          `${method} ${path} error`,
+        ).toBe(`#/components/schemas/Error${status}`);
       }
     }
     expect(document.components.securitySchemes.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });

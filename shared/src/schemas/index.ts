@@ -1,1 +1,3 @@
+export * from './error-codes';
+export * from './error-envelope';
 export * from './fields';
