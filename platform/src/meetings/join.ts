@@ -15,6 +15,7 @@ import { enforceRateLimit } from '../rate-limit/limits';
 import { canManageMeeting, meetingOf, memberMayJoin } from './access';
 import { activateMeeting, activateOccurrence, capacityReached, openPermanentRoom } from './lifecycle';
 import { currentOccurrence, nextScheduledOccurrence, type OccurrenceRow, overrideOf } from './occurrences';
+import { toCustomParticipantId } from './participant-identity';
 import type { MeetingRow } from './queries';
 import { attachParticipantStatement, releaseSeatStatement, reserveSeat, type SeatHolder } from './seats';
 
@@ -131,7 +132,6 @@ export async function admitParticipant(
           30,
         )
       : capacityReached('This meeting has no more room for guests. Ask the host to invite you as a member.', 30);
-  const customParticipantId = holder.userId ? `user:${holder.userId}` : `guest:${holder.guestTokenId}`;
   try {
     await ensurePresetsProvisioned(env, meeting.org_id, input.settingsVersion).catch(() => undefined);
     const scope = await orgPresetScope(env, meeting.org_id);
@@ -139,7 +139,7 @@ export async function admitParticipant(
       rtk.participants.add(instance.rtkMeetingId, {
         name: input.name,
         presetName: scope.toRtk(input.presetName),
-        customParticipantId,
+        customParticipantId: toCustomParticipantId(holder),
       }),
     );
     await attachParticipantStatement(env.DB, seatId, participant.id).run();
