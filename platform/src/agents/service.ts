@@ -1,7 +1,7 @@
 import { base64UrlEncode, timingSafeEqualBytes } from '@castio/shared/encoding';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
-import { assertManagesMeeting, meetingInOrg } from '../sessions/access';
+import { managedMeeting } from '../meetings/access';
 
 /** One agent object per meeting (ids are global ULIDs; the org is part of the name anyway). */
 export const agentStub = (env: Env, orgId: string, meetingId: string) =>
@@ -21,8 +21,7 @@ export async function internalToken(env: Env, orgId: string, meetingId: string) 
 }
 
 export async function initAgent(env: Env, auth: AuthContext, meetingId: string) {
-  const meeting = await meetingInOrg(env.DB, auth, meetingId);
-  assertManagesMeeting(auth, meeting);
+  const meeting = await managedMeeting(env, auth, meetingId);
   const state = await agentStub(env, auth.orgId, meeting.id).init(meeting.id);
   return {
     ...state,
@@ -32,8 +31,7 @@ export async function initAgent(env: Env, auth: AuthContext, meetingId: string) 
 }
 
 export async function deinitAgent(env: Env, auth: AuthContext, meetingId: string) {
-  const meeting = await meetingInOrg(env.DB, auth, meetingId);
-  assertManagesMeeting(auth, meeting);
+  const meeting = await managedMeeting(env, auth, meetingId);
   return agentStub(env, auth.orgId, meeting.id).deinit(meeting.id);
 }
 
