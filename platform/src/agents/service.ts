@@ -1,5 +1,5 @@
 import { base64UrlEncode, timingSafeEqualBytes } from '@castio/shared/encoding';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { managedMeeting } from '../meetings/access';
 

@@ -1,4 +1,4 @@
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { forbidden, notFound } from '../http/errors';
 import { can } from '../rbac/policy';

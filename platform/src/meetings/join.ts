@@ -1,7 +1,7 @@
 import type { PresetName } from '@castio/shared/presets';
 import { resolvePreset, toRtkDesignTokens } from '@castio/shared/presets';
 import type { RtkClient } from '@castio/shared/rtk';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { ApiError, conflict, forbidden } from '../http/errors';
 import { designTokensFromOrgSettings } from '../org/design-tokens';

@@ -1,5 +1,5 @@
 import type { RtkPage, RtkSessionParticipant } from '@castio/shared/rtk';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { inList } from '../database/sql-clauses';
 import { orgPresetScope } from '../presets/org-preset-scope';

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { toOrgSummary, findOrgById } from './queries';
 import { createRouter } from '../http/router';
-import { defineRoute } from '../http/route';
+import { defineRoute } from '../auth/define-route';
 import { errorResponses, notFound } from '../http/errors';
 import { uploadBodyLimit } from '../http/json-body';
 import { OrgSummarySchema } from '../auth/schemas';

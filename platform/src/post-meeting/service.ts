@@ -1,6 +1,6 @@
 import { RtkError } from '@castio/shared/rtk';
 import { rtkClientFromEnv } from '../realtimekit/from-env';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import { rowsOf } from '../database/sql-clauses';
 
 interface RecordingRow {

@@ -1,4 +1,4 @@
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import { rowsOf } from '../database/sql-clauses';
 
 interface SessionParticipantRow {
