@@ -2,7 +2,7 @@ import * as Sentry from '@sentry/cloudflare';
 import { createApp } from './app';
 import type { Env } from './env';
 import { sentryOptions } from './observability/sentry';
-import { runScheduled } from './diagnostics/crons';
+import { runScheduled } from './cron';
 
 export { RateLimiter } from './rate-limit/rate-limiter-object';
 export { RealtimeAgent } from './agents/realtime-agent-object';

@@ -60,7 +60,12 @@ describe('Realtime Agents groundwork', () => {
   });
 
   it('refuses other hosts and members (403) and other orgs (404)', async () => {
-    await expectError(await call('POST', `/api/agents/${meeting.id}/init`, { token: otherHost.token, body: {} }), 403);
+    const refused = await expectError(
+      await call('POST', `/api/agents/${meeting.id}/init`, { token: otherHost.token, body: {} }),
+      403,
+    );
+    // The rule and wording of meetings/access.ts, as for every host control.
+    expect(refused.message).toBe('Only the meeting’s host or an administrator can do this.');
     await expectError(await call('POST', `/api/agents/${meeting.id}/init`, { token: outsider.token, body: {} }), 404);
     await expectError(await call('POST', `/api/agents/${meeting.id}/deinit`, { token: outsider.token, body: {} }), 404);
   });

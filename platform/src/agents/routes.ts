@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { errorResponse, errorResponses } from '../http/errors';
 import { jsonResponse } from '../http/json-content';
-import { defineRoute } from '../http/route';
+import { defineRoute } from '../auth/define-route';
 import { createRouter } from '../http/router';
 import { MeetingParams } from '../sessions/schemas';
 import { deinitAgent, forwardInternal, initAgent } from './service';

@@ -1,8 +1,8 @@
 import { base64UrlEncode, timingSafeEqualBytes } from '@castio/shared/encoding';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { ApiError } from '../http/errors';
-import { assertManagesMeeting, meetingInOrg } from '../sessions/access';
+import { managedMeeting } from '../meetings/access';
 
 /** One agent object per meeting (ids are global ULIDs; the org is part of the name anyway). */
 export const agentStub = (env: Env, orgId: string, meetingId: string) =>
@@ -22,8 +22,7 @@ export async function internalToken(env: Env, orgId: string, meetingId: string) 
 }
 
 export async function initAgent(env: Env, auth: AuthContext, meetingId: string) {
-  const meeting = await meetingInOrg(env.DB, auth, meetingId);
-  assertManagesMeeting(auth, meeting);
+  const meeting = await managedMeeting(env, auth, meetingId);
   const state = await agentStub(env, auth.orgId, meeting.id).init(meeting.id);
   return {
     ...state,
@@ -33,8 +32,7 @@ export async function initAgent(env: Env, auth: AuthContext, meetingId: string) 
 }
 
 export async function deinitAgent(env: Env, auth: AuthContext, meetingId: string) {
-  const meeting = await meetingInOrg(env.DB, auth, meetingId);
-  assertManagesMeeting(auth, meeting);
+  const meeting = await managedMeeting(env, auth, meetingId);
   return agentStub(env, auth.orgId, meeting.id).deinit(meeting.id);
 }
 

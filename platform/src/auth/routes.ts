@@ -3,7 +3,7 @@ import type { Context } from 'hono';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
 import type { AppEnv } from '../http/app-env';
 import { errorResponses } from '../http/errors';
-import { defineRoute } from '../http/route';
+import { defineRoute } from './define-route';
 import { createRouter } from '../http/router';
 import { verifyAccessToken } from './access-token';
 import { AuthSessionSchema, LoginBodySchema, MeSchema, RegisterBodySchema } from './schemas';

@@ -6,7 +6,7 @@ import { sha256Hex } from '@castio/shared/encoding';
 import { addMember, call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
 import { downloadPath, type LocalRtk, localRtk, personOf } from '../webhooks/local-rtk.testkit';
 import { channelRequests } from '../webhooks/rtk-deliveries.testkit';
-import { EVERY_FIVE_MINUTES, NIGHTLY, runScheduled } from './crons';
+import { EVERY_FIVE_MINUTES, NIGHTLY, runScheduled } from '../cron';
 import { cleanupDiagnostics } from './retention';
 
 let rtk: LocalRtk;

@@ -1,4 +1,4 @@
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { ApiError, notFound } from '../http/errors';
 import { sentryPolicy } from '../observability/sentry-policy';

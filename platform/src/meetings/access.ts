@@ -1,4 +1,4 @@
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { forbidden, notFound } from '../http/errors';
 import { can } from '@castio/shared/rbac';
@@ -10,14 +10,14 @@ export const canManageMeeting = (auth: AuthContext, meeting: MeetingRow) =>
   (can(auth.role, 'meetings.manage.own') && meeting.created_by === auth.userId);
 
 /** A meeting of the caller's org; any other id (another org's included) is simply not found. */
-export async function meetingOf(env: Env, auth: AuthContext, meetingId: string): Promise<MeetingRow> {
+export async function meetingOf(env: Pick<Env, 'DB'>, auth: AuthContext, meetingId: string): Promise<MeetingRow> {
   const meeting = await findMeeting(env.DB, auth.orgId, meetingId);
   if (!meeting) throw notFound('The meeting');
   return meeting;
 }
 
 /** A meeting the caller may edit, end or control. */
-export async function managedMeeting(env: Env, auth: AuthContext, meetingId: string): Promise<MeetingRow> {
+export async function managedMeeting(env: Pick<Env, 'DB'>, auth: AuthContext, meetingId: string): Promise<MeetingRow> {
   const meeting = await meetingOf(env, auth, meetingId);
   if (!canManageMeeting(auth, meeting)) throw forbidden('Only the meeting’s host or an administrator can do this.');
   return meeting;

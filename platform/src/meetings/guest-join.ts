@@ -86,7 +86,7 @@ export async function guestJoin(
       meeting,
       presetName,
       name: input.displayName,
-      settingsVersion: settings.updatedAt,
+      settings,
       maxGuests: guestCapOf(meeting),
     });
     await env.DB.prepare('UPDATE guest_tokens SET rtk_participant_id = ? WHERE id = ?')

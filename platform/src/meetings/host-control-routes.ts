@@ -1,6 +1,6 @@
 import { emptyBody, jsonBody as body, jsonResponse as json } from '../http/json-content';
 import { errorResponses } from '../http/errors';
-import { defineRoute } from '../http/route';
+import { defineRoute } from '../auth/define-route';
 import { createRouter } from '../http/router';
 import {
   KickResultSchema,

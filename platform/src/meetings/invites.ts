@@ -1,5 +1,5 @@
 import { newId } from '@castio/shared/ids';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { ApiError, notFound } from '../http/errors';
 import { findOrgUsersByIds } from '../users/queries';

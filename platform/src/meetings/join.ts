@@ -1,10 +1,9 @@
 import type { PresetName } from '@castio/shared/presets';
-import { resolvePreset, toRtkDesignTokens } from '@castio/shared/presets';
+import { designTokensFromOrgSettings, resolvePreset, toRtkDesignTokens } from '@castio/shared/presets';
 import type { RtkClient } from '@castio/shared/rtk';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { ApiError, forbidden, retryLater } from '../http/errors';
-import { designTokensFromOrgSettings } from '../org/design-tokens';
 import type { OrgSettings } from '../org/settings-schema';
 import { getOrgSettings } from '../org/settings-service';
 import { orgPresetScope } from '../presets/org-preset-scope';
@@ -15,6 +14,7 @@ import { enforceRateLimit } from '../rate-limit/limits';
 import { canManageMeeting, meetingOf, memberMayJoin } from './access';
 import { activateMeeting, activateOccurrence, openPermanentRoom } from './lifecycle';
 import { currentOccurrence, nextScheduledOccurrence, type OccurrenceRow, overrideOf } from './occurrences';
+import { toCustomParticipantId } from './participant-identity';
 import type { MeetingRow } from './queries';
 import { attachParticipantStatement, releaseSeatStatement, reserveSeat, type SeatHolder } from './seats';
 
@@ -112,8 +112,8 @@ export async function admitParticipant(
     /** The built-in's name as the API shows it; RTK holds the org's preset under the org's name for it. */
     presetName: PresetName;
     name: string;
-    /** The org settings' `updatedAt`: lets the preset check trust a recent result for the same branding. */
-    settingsVersion: string;
+    /** The org settings the join loaded: the presets are checked against their branding (and version). */
+    settings: OrgSettings;
     maxGuests?: number;
   },
 ) {
@@ -136,15 +136,14 @@ export async function admitParticipant(
           'This meeting has no more room for guests. Ask the host to invite you as a member.',
           30,
         );
-  const customParticipantId = holder.userId ? `user:${holder.userId}` : `guest:${holder.guestTokenId}`;
   try {
-    await ensurePresetsProvisioned(env, meeting.org_id, input.settingsVersion).catch(() => undefined);
+    await ensurePresetsProvisioned(env, meeting.org_id, input.settings).catch(() => undefined);
     const scope = await orgPresetScope(env, meeting.org_id);
     const participant = await callRealtimeKit('add you to the meeting', () =>
       rtk.participants.add(instance.rtkMeetingId, {
         name: input.name,
         presetName: scope.toRtk(input.presetName),
-        customParticipantId,
+        customParticipantId: toCustomParticipantId(holder),
       }),
     );
     await attachParticipantStatement(env.DB, seatId, participant.id).run();
@@ -180,7 +179,7 @@ export async function joinMeeting(env: Env, auth: AuthContext, meetingId: string
     meeting,
     presetName,
     name: auth.name,
-    settingsVersion: settings.updatedAt,
+    settings,
   });
   return {
     rtkAuthToken: participant.token,

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { listAllPresets } from '@castio/shared/presets';
 import { addMember, call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
-import { listAllPresets } from '../presets/rtk-access';
 import { createMeeting, inAnHour, join, rowOf, rtk } from './meetings.testkit';
 import { activateDueMeetings, activateDueOccurrences } from './scheduling-cron';
 

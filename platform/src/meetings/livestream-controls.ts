@@ -1,6 +1,6 @@
 import { newId } from '@castio/shared/ids';
 import type { RtkClient, RtkLivestream } from '@castio/shared/rtk';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { ApiError } from '../http/errors';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';

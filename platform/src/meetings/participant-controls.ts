@@ -1,6 +1,6 @@
 import { newId } from '@castio/shared/ids';
 import type { RtkClient, RtkParticipant } from '@castio/shared/rtk';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { notFound } from '../http/errors';
 import { orgPresetScope } from '../presets/org-preset-scope';

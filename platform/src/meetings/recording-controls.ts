@@ -1,6 +1,6 @@
 /** Start and stop recording from the host controls (§7.9): one recording at a time per meeting. */
 import { type RtkClient, type RtkRecording, RtkError } from '@castio/shared/rtk';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { ApiError, forbidden } from '../http/errors';
 import { getOrgSettings, readStorageSecret } from '../org/settings-service';

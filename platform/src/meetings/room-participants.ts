@@ -1,15 +1,15 @@
 import type { RtkPage, RtkSessionParticipant } from '@castio/shared/rtk';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { inList } from '../database/sql-clauses';
 import { orgPresetScope } from '../presets/org-preset-scope';
 import { participantPresetName } from '../presets/preset-scope';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { findOrgUsersByIds } from '../users/queries';
-import { parseCustomParticipantId } from '../webhooks/identity';
 import { managedMeeting } from './access';
 import { currentRoom, liveSessionOf } from './current-room';
 import type { RoomParticipant } from './host-control-schemas';
+import { parseCustomParticipantId } from './participant-identity';
 
 /** Who is connected to a running meeting (§7.2), as RTK's live session sees them and as we know them. */
 const PAGE_SIZE = 100;

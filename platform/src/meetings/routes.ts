@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { emptyBody, jsonBody as body, jsonResponse as json } from '../http/json-content';
 import { errorResponses } from '../http/errors';
-import { defineRoute } from '../http/route';
+import { defineRoute } from '../auth/define-route';
 import { createRouter } from '../http/router';
 import { clientAddressBucket } from '../rate-limit/limits';
 import { guestJoin, refreshGuestToken } from './guest-join';

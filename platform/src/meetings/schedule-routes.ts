@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { errorResponses } from '../http/errors';
 import { jsonBody as body } from '../http/json-content';
-import { defineRoute } from '../http/route';
+import { defineRoute } from '../auth/define-route';
 import { createRouter } from '../http/router';
 import { upcomingSchedule } from './schedule';
 import { InstantSchema, MEETING_TYPES, MeetingCreateSchema, MeetingPatchSchema, MeetingSchema } from './schemas';

@@ -1,7 +1,6 @@
 import { newId } from '@castio/shared/ids';
 import type { Env } from '../env';
 import { ApiError, notFound } from '../http/errors';
-import { reprovisionAfterBrandingChange } from '../presets/provision';
 
 export const BRANDING_KINDS = ['logo', 'favicon', 'watermark'] as const;
 export type BrandingKind = (typeof BRANDING_KINDS)[number];
@@ -73,8 +72,6 @@ export async function uploadBrandingAsset(env: Env, orgId: string, kind: Brandin
   const previousFile = previous?.url?.split('/').pop();
   if (previousFile && ASSET_FILE_NAME.test(previousFile))
     await env.R2_BRANDING.delete(brandingKey(orgId, previousFile));
-  // The logo is shown in meetings through the presets' design tokens.
-  if (kind === 'logo') await reprovisionAfterBrandingChange(env, orgId);
   return { kind, url, contentType: IMAGE_TYPES[extension].contentType, size: bytes.length };
 }
 

@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import { changesBranding } from '@castio/shared/presets';
 import { toOrgSummary, findOrgById } from './queries';
 import { createRouter } from '../http/router';
-import { defineRoute } from '../http/route';
+import { defineRoute } from '../auth/define-route';
 import { errorResponses, notFound } from '../http/errors';
 import { uploadBodyLimit } from '../http/json-body';
 import { OrgSummarySchema } from '../auth/schemas';
@@ -9,6 +10,7 @@ import { OrgSettingsPatchSchema, OrgSettingsSchema } from './settings-schema';
 import { getOrgSettings, updateOrgSettings } from './settings-service';
 import { BRANDING_KINDS, readBrandingAsset, uploadBrandingAsset } from './branding';
 import { PathIdSchema } from '@castio/shared/schemas';
+import { reprovisionAfterBrandingChange } from '../presets/provision';
 
 const BrandingSchema = z
   .object({
@@ -114,9 +116,13 @@ export const orgRoutes = createRouter()
     return c.json({ ...toOrgSummary(org), branding }, 200);
   })
   .openapi(getSettings, async (c) => c.json(await getOrgSettings(c.env, c.get('auth').orgId), 200))
-  .openapi(patchSettings, async (c) =>
-    c.json(await updateOrgSettings(c.env, c.get('auth').orgId, c.req.valid('json')), 200),
-  )
+  .openapi(patchSettings, async (c) => {
+    const { orgId } = c.get('auth');
+    const patch = c.req.valid('json');
+    const settings = await updateOrgSettings(c.env, orgId, patch);
+    if (changesBranding(patch)) await reprovisionAfterBrandingChange(c.env, orgId, settings);
+    return c.json(settings, 200);
+  })
   .openapi(getBrandingAsset, async (c) => {
     const { orgId, fileName } = c.req.valid('param');
     const object = await readBrandingAsset(c.env, orgId, fileName);
@@ -131,6 +137,10 @@ export const orgRoutes = createRouter()
 // Registered with its own body limit (larger than JSON's) before the router's routes.
 orgRoutes.use('/api/org/branding', uploadBodyLimit);
 orgRoutes.openapi(uploadBranding, async (c) => {
+  const { orgId } = c.get('auth');
   const { kind, file } = c.req.valid('form');
-  return c.json(await uploadBrandingAsset(c.env, c.get('auth').orgId, kind, file), 201);
+  const uploaded = await uploadBrandingAsset(c.env, orgId, kind, file);
+  // The logo is shown in meetings through the presets' design tokens.
+  if (kind === 'logo') await reprovisionAfterBrandingChange(c.env, orgId, await getOrgSettings(c.env, orgId));
+  return c.json(uploaded, 201);
 });

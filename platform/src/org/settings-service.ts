@@ -1,8 +1,6 @@
 import { decryptField, deriveFieldKey, encryptField } from '@castio/shared/crypto';
 import type { Env } from '../env';
 import { ApiError, notFound } from '../http/errors';
-import { reprovisionAfterBrandingChange } from '../presets/provision';
-import { BRANDING_SETTINGS } from './design-tokens';
 import { findOrgBySlug } from './queries';
 import { findSettingsRow, settingsFromRow, updateSettingsStatement, type OrgSettingsRow } from './settings-queries';
 import { OrgSettingsFields, type OrgSettings, type OrgSettingsPatch, type SettingKey } from './settings-schema';
@@ -82,7 +80,6 @@ export async function updateOrgSettings(env: Env, orgId: string, patch: OrgSetti
     if (/UNIQUE/.test(String(error))) throw new ApiError('slug_taken', 'That organisation address is taken.');
     throw error;
   }
-  if (BRANDING_SETTINGS.some((key) => key in patch)) await reprovisionAfterBrandingChange(env, orgId);
   return getOrgSettings(env, orgId);
 }
 

@@ -176,7 +176,8 @@ describe('a new summary on request', () => {
     expect(delivered.map((delivery) => delivery.event)).toEqual(['meeting.summary']);
     expect(JSON.parse(delivered[0]!.body)).toMatchObject({ meeting: { sessionId: truth.sessionId } });
     expect((await rtk.deliver(delivered[0]!)).status).toBe(200);
-    await expectError(await ask(await addMember(owner, 'host', 'otherhost')), 403);
+    const refused = await expectError(await ask(await addMember(owner, 'host', 'otherhost')), 403);
+    expect(refused.message).toBe('Only the meeting’s host or an administrator can do this.');
     await expectError(await ask(member), 403);
   });
 

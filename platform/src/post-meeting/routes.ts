@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { errorResponses } from '../http/errors';
-import { defineRoute } from '../http/route';
+import { defineRoute } from '../auth/define-route';
 import { createRouter } from '../http/router';
 import { MeetingParams } from '../sessions/schemas';
 import { chatCsv, generateSummary, getChat, getSummary, getTranscript, listRecordings } from './service';

@@ -1,6 +1,6 @@
 import { RtkError } from '@castio/shared/rtk';
 import { rtkClientFromEnv } from '../realtimekit/from-env';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import { rowsOf } from '../database/sql-clauses';
 
 interface RecordingRow {
@@ -19,8 +19,8 @@ interface RecordingRow {
 }
 import type { Env } from '../env';
 import { ApiError, notFound } from '../http/errors';
+import { managedMeeting, meetingOf } from '../meetings/access';
 import { can } from '@castio/shared/rbac';
-import { assertManagesMeeting, meetingInOrg } from '../sessions/access';
 import type { SessionRow } from '../sessions/queries';
 import { toCsv, type TranscriptEntry } from './formats';
 
@@ -33,7 +33,7 @@ async function pickSession(
   flag: 'has_transcript' | 'has_summary' | 'has_chat' | null,
   what: string,
 ): Promise<SessionRow> {
-  await meetingInOrg(db, auth, meetingId);
+  await meetingOf({ DB: db }, auth, meetingId);
   const session = sessionId
     ? await db
         .prepare('SELECT * FROM sessions WHERE id = ? AND meeting_id = ? AND org_id = ?')
@@ -53,7 +53,7 @@ async function pickSession(
 const notExpired = (expiry: string | null) => !expiry || Date.parse(expiry) > Date.now();
 
 export async function listRecordings(db: D1Database, auth: AuthContext, meetingId: string) {
-  await meetingInOrg(db, auth, meetingId);
+  await meetingOf({ DB: db }, auth, meetingId);
   const [recordings, history] = await db.batch([
     db
       .prepare(
@@ -122,8 +122,7 @@ export async function getSummary(db: D1Database, auth: AuthContext, meetingId: s
 
 /** Manual "Generate summary" (seed §8.3): needs a transcript; the summary itself arrives by webhook. */
 export async function generateSummary(env: Env, auth: AuthContext, meetingId: string, sessionId?: string) {
-  const meeting = await meetingInOrg(env.DB, auth, meetingId);
-  assertManagesMeeting(auth, meeting);
+  await managedMeeting(env, auth, meetingId);
   const session = await pickSession(env.DB, auth, meetingId, sessionId, null, 'The session');
   if (session.status !== 'ended') throw new ApiError('session_active', 'The session has not ended yet.');
   if (!session.has_transcript) {

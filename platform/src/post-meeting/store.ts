@@ -7,7 +7,7 @@ import type { MeetingTarget, SessionRow } from '../sessions/queries';
 import { type ArtifactKind, artifactLink } from './artifact-link';
 import { download } from './downloads';
 import { parseChat, parseTranscript } from './formats';
-import { parseCustomParticipantId } from '../webhooks/identity';
+import { parseCustomParticipantId } from '../meetings/participant-identity';
 
 const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 /** D1 rows stay well under the 2 MB row limit; longer transcripts live only in R2. */

@@ -1,12 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PRESET_NAMES, presetDefinitions } from '@castio/shared/presets';
+import { listAllPresets, PRESET_NAMES, presetDefinitions } from '@castio/shared/presets';
 import type { RtkPresetBody } from '@castio/shared/presets';
 import type { RtkPreset } from '@castio/shared/rtk';
 import { addMember, call, createOrg, expectError, json, type Session } from '../../test/helpers';
 import type { Env } from '../env';
 import { connect } from '../meetings/host-controls.testkit';
 import { isolatedRtkEnv } from '../meetings/meetings.testkit';
-import { listAllPresets } from './rtk-access';
 
 /**
  * Two orgs of one deployment, sharing its RTK app (one of the local cloud's, for this file alone). The first org

@@ -1,9 +1,8 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
-import { PRESET_NAMES, presetDefinitions } from '@castio/shared/presets';
+import { listAllPresets, PRESET_NAMES, presetDefinitions } from '@castio/shared/presets';
 import { call, createOrg, json, type Session } from '../../test/helpers';
 import { isolatedRtkEnv } from '../meetings/meetings.testkit';
-import { listAllPresets } from './rtk-access';
 
 /**
  * A deployment with two orgs from before migration 0003, when every org's meetings used the same plain preset

@@ -1,12 +1,12 @@
 import { beforeAll, describe, expect, inject, it } from 'vitest';
-import { PRESET_NAMES, presetDefinitions } from '@castio/shared/presets';
+import { listAllPresets, PRESET_NAMES, presetDefinitions } from '@castio/shared/presets';
 import type { RtkPresetBody } from '@castio/shared/presets';
 import type { RtkClient } from '@castio/shared/rtk';
 import { rtkClientFromEnv } from '../realtimekit/from-env';
 import { addMember, call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
 import type { Env } from '../env';
-import { ensurePresetsProvisioned, provisionPresets } from './provision';
-import { listAllPresets } from './rtk-access';
+import { getOrgSettings } from '../org/settings-service';
+import { ensurePresetsProvisioned as ensureWith, provisionPresets as provisionWith } from './provision';
 
 const localCloud = inject('localCloud');
 const PNG = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
@@ -31,6 +31,10 @@ async function freshApp(overrides: Partial<Env> = {}): Promise<{ env: Env; rtk: 
 const namesIn = async (rtk: RtkClient) => (await listAllPresets(rtk)).map((preset) => preset.name);
 const idOf = async (rtk: RtkClient, name: string) =>
   (await listAllPresets(rtk)).find((preset) => preset.name === name)!.id;
+/** As the routes and the join call them: with the org's settings as D1 holds them now. */
+const provisionPresets = async (env: Env, orgId: string) => provisionWith(env, orgId, await getOrgSettings(env, orgId));
+const ensurePresetsProvisioned = async (env: Env, orgId: string) =>
+  ensureWith(env, orgId, await getOrgSettings(env, orgId));
 const definition = (name: string) => presetDefinitions().find((preset) => preset.name === name)!;
 const customBody = (name: string): RtkPresetBody => ({ ...definition('video_participant'), name });
 

@@ -1,25 +1,25 @@
 import * as Sentry from '@sentry/cloudflare';
 import { sha256Hex } from '@castio/shared/encoding';
-import { brandPreset, type PresetName, presetDefinitions } from '@castio/shared/presets';
-import type { RtkPresetBody } from '@castio/shared/presets';
-import { type RtkClient, RtkError, type RtkPreset, type RtkPresetSummary } from '@castio/shared/rtk';
-import { rtkClientFromEnv } from '../realtimekit/from-env';
+import {
+  brandedPresets,
+  type DesiredPreset,
+  designTokensFromOrgSettings,
+  type OrgBrandingSettings,
+  type ReconcileResult,
+  reconcilePresets,
+} from '@castio/shared/presets';
+import type { RtkClient } from '@castio/shared/rtk';
 import { isoNow } from '@castio/shared/time';
 import type { Env } from '../env';
-import { designTokensFromOrgSettings } from '../org/design-tokens';
-import { getOrgSettings } from '../org/settings-service';
 import { realtimeKit } from '../realtimekit/client';
-import { listAllPresets, withRtkErrors } from './rtk-access';
-import { matchesDesired } from './matches-desired';
+import { rtkClientFromEnv } from '../realtimekit/from-env';
 import { orgPresetScope } from './org-preset-scope';
+import { withRtkErrors } from './rtk-access';
 
-export interface ProvisionResult {
-  created: PresetName[];
-  updated: PresetName[];
-  unchanged: PresetName[];
-  /** Extra presets with a built-in name (left by concurrent runs against an RTK that allows that) now deleted. */
-  duplicatesRemoved: number;
-}
+export type ProvisionResult = ReconcileResult;
+
+/** The org's branding settings, with their version (`updatedAt` of the org settings). */
+export type VersionedBranding = OrgBrandingSettings & { updatedAt: string };
 
 export interface ProvisioningFailure {
   at: string;
@@ -32,81 +32,10 @@ const FINGERPRINT_TTL_SECONDS = 24 * 60 * 60;
 const fingerprintKey = (env: Env, orgId: string) => `presets:fingerprint:${env.RTK_APP_ID}:${orgId}`;
 const failureKey = (orgId: string) => `presets:provisioning-failure:${orgId}`;
 
-/** One of the org's 13 built-ins: its name, and its body as RTK is to hold it (branded, under the org's RTK name). */
-interface DesiredPreset {
-  name: PresetName;
-  body: RtkPresetBody;
-}
-
 /** The 13 built-in presets carrying the org's branding, named as the org's in the deployment's RTK app. */
-async function desiredPresets(env: Env, orgId: string): Promise<DesiredPreset[]> {
-  const [settings, scope] = await Promise.all([getOrgSettings(env, orgId), orgPresetScope(env, orgId)]);
-  const tokens = designTokensFromOrgSettings(settings, env.APP_BASE_URL);
-  return presetDefinitions().map((definition) => ({
-    name: definition.name,
-    body: { ...brandPreset(definition, tokens), name: scope.toRtk(definition.name) },
-  }));
-}
-
-type Outcome = 'created' | 'updated' | 'unchanged';
-
-async function updateIfDifferent(rtk: RtkClient, body: RtkPresetBody, current: RtkPreset): Promise<Outcome> {
-  if (matchesDesired(body, current)) return 'unchanged';
-  const { name: _name, ...changes } = body;
-  await rtk.presets.update(current.id, changes);
-  return 'updated';
-}
-
-/** One built-in by name: create it, or bring the existing one to the definition. */
-async function reconcile(rtk: RtkClient, body: RtkPresetBody, existing: RtkPresetSummary | undefined) {
-  if (existing) return updateIfDifferent(rtk, body, await rtk.presets.get(existing.id));
-  try {
-    await rtk.presets.create(body);
-    return 'created';
-  } catch (error) {
-    // Another run created it between our list and our create: theirs is ours, bring it up to date.
-    if (!(error instanceof RtkError && error.code === 'conflict')) throw error;
-    const theirs = (await listAllPresets(rtk)).find((preset) => preset.name === body.name);
-    if (!theirs) throw error;
-    return updateIfDifferent(rtk, body, await rtk.presets.get(theirs.id));
-  }
-}
-
-/** Deletes all but the oldest preset of each of the org's built-in names; concurrent runs pick the same survivor. */
-async function removeDuplicates(rtk: RtkClient, builtInNames: Set<string>, presets: RtkPresetSummary[]) {
-  const seen = new Set<string>();
-  const extras = presets.filter((preset) => {
-    if (!builtInNames.has(preset.name)) return false;
-    if (!seen.has(preset.name)) {
-      seen.add(preset.name);
-      return false;
-    }
-    return true;
-  });
-  await Promise.all(
-    extras.map((preset) =>
-      rtk.presets.delete(preset.id).catch((error: unknown) => {
-        // A concurrent run deleted it first.
-        if (!(error instanceof RtkError && error.code === 'not_found')) throw error;
-      }),
-    ),
-  );
-  return extras.length;
-}
-
-/** Only the org's own built-ins (by their RTK names) are looked at, changed or deduplicated. */
-async function reconcileAll(rtk: RtkClient, desired: DesiredPreset[]): Promise<ProvisionResult> {
-  const existing = await listAllPresets(rtk);
-  const oldestByName = new Map<string, RtkPresetSummary>();
-  for (const preset of existing) if (!oldestByName.has(preset.name)) oldestByName.set(preset.name, preset);
-  const outcomes = await Promise.all(desired.map(({ body }) => reconcile(rtk, body, oldestByName.get(body.name))));
-  const result: ProvisionResult = { created: [], updated: [], unchanged: [], duplicatesRemoved: 0 };
-  for (const [index, outcome] of outcomes.entries()) result[outcome].push(desired[index]!.name);
-  const builtInNames = new Set(desired.map(({ body }) => body.name));
-  // Only a create can have raced with another run's create; otherwise the first listing is still accurate.
-  const current = result.created.length ? await listAllPresets(rtk) : existing;
-  result.duplicatesRemoved = await removeDuplicates(rtk, builtInNames, current);
-  return result;
+async function desiredPresets(env: Env, orgId: string, settings: OrgBrandingSettings): Promise<DesiredPreset[]> {
+  const scope = await orgPresetScope(env, orgId);
+  return brandedPresets(designTokensFromOrgSettings(settings, env.APP_BASE_URL), scope.toRtk);
 }
 
 /**
@@ -116,7 +45,7 @@ async function reconcileAll(rtk: RtkClient, desired: DesiredPreset[]): Promise<P
 const fingerprintOf = (desired: DesiredPreset[]) => sha256Hex(JSON.stringify(desired.map(({ body }) => body)));
 
 async function provision(env: Env, orgId: string, rtk: RtkClient, desired: DesiredPreset[], fingerprint: string) {
-  const result = await withRtkErrors(() => reconcileAll(rtk, desired));
+  const result = await withRtkErrors(() => reconcilePresets(rtk, desired));
   // Bookkeeping only: if KV refuses (one write per key per second), the next check just provisions again.
   await Promise.all([
     env.KV_CACHE.put(fingerprintKey(env, orgId), fingerprint, { expirationTtl: FINGERPRINT_TTL_SECONDS }),
@@ -126,19 +55,28 @@ async function provision(env: Env, orgId: string, rtk: RtkClient, desired: Desir
 }
 
 /**
- * Creates or updates the org's 13 built-in presets by name, branded for the org (ARCHITECTURE item 5).
- * Idempotent: a second run changes nothing. All orgs' presets are in the deployment's RTK app, each org's under
- * names of its own (preset-scope.ts), so one org's branding never reaches another's presets.
+ * Creates or updates the org's 13 built-in presets by name, branded with the given settings (ARCHITECTURE
+ * item 5). Idempotent: a second run changes nothing. All orgs' presets are in the deployment's RTK app, each
+ * org's under names of its own (preset-scope.ts), so one org's branding never reaches another's presets.
  */
-export async function provisionPresets(env: Env, orgId: string): Promise<ProvisionResult> {
+export async function provisionPresets(
+  env: Env,
+  orgId: string,
+  settings: OrgBrandingSettings,
+): Promise<ProvisionResult> {
   const rtk = realtimeKit(env);
-  const desired = await desiredPresets(env, orgId);
+  const desired = await desiredPresets(env, orgId, settings);
   return provision(env, orgId, rtk, desired, await fingerprintOf(desired));
 }
 
 /** Provisions only when the branded presets differ from the last successful run (or it was a day ago). */
-async function provisionIfChanged(env: Env, orgId: string, rtk: RtkClient): Promise<ProvisionResult | 'current'> {
-  const desired = await desiredPresets(env, orgId);
+async function provisionIfChanged(
+  env: Env,
+  orgId: string,
+  settings: OrgBrandingSettings,
+  rtk: RtkClient,
+): Promise<ProvisionResult | 'current'> {
+  const desired = await desiredPresets(env, orgId, settings);
   const fingerprint = await fingerprintOf(desired);
   if ((await env.KV_CACHE.get(fingerprintKey(env, orgId))) === fingerprint) return 'current';
   return provision(env, orgId, rtk, desired, fingerprint);
@@ -149,21 +87,20 @@ const confirmedCurrent = new Map<string, number>();
 const CONFIRMED_FOR_MS = 60_000;
 
 /**
- * For the meetings code before a join. With the org settings' version (`updatedAt`), a check made in this
- * isolate within the last minute for the same branding is trusted: no settings read, hashing or KV read on
- * the hot path. Otherwise one D1 and one KV read (plus, once per isolate, the org's preset names); RTK only when
- * the branding changed.
+ * For the join, with the org settings it already loaded. A check made in this isolate within the last minute
+ * for the same settings version is trusted: no hashing or KV read on the hot path. Otherwise one KV read (plus,
+ * once per isolate, the org's preset names); RTK only when the branding changed.
  */
 export async function ensurePresetsProvisioned(
   env: Env,
   orgId: string,
-  settingsVersion?: string,
+  settings: VersionedBranding,
   now = Date.now(),
 ): Promise<ProvisionResult | 'current'> {
-  const key = `${env.RTK_APP_ID}:${orgId}:${settingsVersion}`;
-  if (settingsVersion && (confirmedCurrent.get(key) ?? 0) > now) return 'current';
-  const result = await provisionIfChanged(env, orgId, realtimeKit(env));
-  if (settingsVersion) confirmedCurrent.set(key, now + CONFIRMED_FOR_MS);
+  const key = `${env.RTK_APP_ID}:${orgId}:${settings.updatedAt}`;
+  if ((confirmedCurrent.get(key) ?? 0) > now) return 'current';
+  const result = await provisionIfChanged(env, orgId, settings, realtimeKit(env));
+  confirmedCurrent.set(key, now + CONFIRMED_FOR_MS);
   return result;
 }
 
@@ -171,16 +108,20 @@ export async function ensurePresetsProvisioned(
 const AFTER_SAVE_CLIENT = { timeoutMs: 5_000, retries: 0 };
 
 /**
- * After branding is saved: re-brand the presets (if the saved values change them), never failing the save. A
- * failure is recorded (shown with the preset list, cleared by the next success) and the fingerprint dropped,
- * so the next join or a `POST /api/presets/provision` retries it.
+ * After branding is saved, with the saved settings: re-brand the presets (if the saved values change them),
+ * never failing the save. A failure is recorded (shown with the preset list, cleared by the next success) and
+ * the fingerprint dropped, so the next join or a `POST /api/presets/provision` retries it.
  */
-export async function reprovisionAfterBrandingChange(env: Env, orgId: string): Promise<void> {
+export async function reprovisionAfterBrandingChange(
+  env: Env,
+  orgId: string,
+  settings: OrgBrandingSettings,
+): Promise<void> {
   // Not configured yet (a fresh self-deploy): nothing to brand; the first provisioning will.
   const rtk = rtkClientFromEnv(env, AFTER_SAVE_CLIENT);
   if (!rtk) return;
   try {
-    await provisionIfChanged(env, orgId, rtk);
+    await provisionIfChanged(env, orgId, settings, rtk);
   } catch (error) {
     Sentry.captureException(error, { tags: { component: 'presets' } });
     const message = error instanceof Error ? error.message : String(error);

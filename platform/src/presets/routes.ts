@@ -1,8 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { errorResponses } from '../http/errors';
-import { defineRoute } from '../http/route';
+import { defineRoute } from '../auth/define-route';
 import { createRouter } from '../http/router';
 import { PathIdSchema } from '@castio/shared/schemas';
+import { getOrgSettings } from '../org/settings-service';
 import { provisionPresets } from './provision';
 import {
   PresetBodySchema,
@@ -95,7 +96,10 @@ const provisionRoute = defineRoute('presets.manage', {
 
 /** Every preset route works on the caller's org's presets only (service.ts: another org's are not found). */
 export const presetRoutes = createRouter()
-  .openapi(provisionRoute, async (c) => c.json(await provisionPresets(c.env, c.get('auth').orgId), 200))
+  .openapi(provisionRoute, async (c) => {
+    const { orgId } = c.get('auth');
+    return c.json(await provisionPresets(c.env, orgId, await getOrgSettings(c.env, orgId)), 200);
+  })
   .openapi(listRoute, async (c) => c.json(await listPresets(c.env, c.get('auth').orgId), 200))
   .openapi(getRoute, async (c) =>
     c.json(await getPreset(c.env, c.get('auth').orgId, c.req.valid('param').presetId), 200),

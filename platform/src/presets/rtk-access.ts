@@ -1,4 +1,4 @@
-import { type RtkClient, RtkError, type RtkPresetSummary } from '@castio/shared/rtk';
+import { RtkError } from '@castio/shared/rtk';
 import { ApiError, notFound } from '../http/errors';
 import { rtkFailure } from '../realtimekit/client';
 
@@ -16,19 +16,4 @@ export async function withRtkErrors<T>(work: () => Promise<T>): Promise<T> {
   } catch (error) {
     throw toApiError(error);
   }
-}
-
-const PAGE_SIZE = 100;
-/** Far more presets than an app has; stops a paging bug from looping forever. */
-const MAX_PAGES = 20;
-
-/** Every preset of the app (RTK pages its list), oldest first, so "the first with this name" is stable. */
-export async function listAllPresets(rtk: RtkClient): Promise<RtkPresetSummary[]> {
-  const all: RtkPresetSummary[] = [];
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const { items } = await rtk.presets.list({ page, perPage: PAGE_SIZE });
-    all.push(...items);
-    if (items.length < PAGE_SIZE) break;
-  }
-  return all.sort((a, b) => (a.created_at ?? '').localeCompare(b.created_at ?? '') || a.id.localeCompare(b.id));
 }

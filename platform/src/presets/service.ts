@@ -1,4 +1,4 @@
-import { isPresetName, type RtkPresetBody, RtkPresetBodySchema } from '@castio/shared/presets';
+import { isPresetName, listAllPresets, type RtkPresetBody, RtkPresetBodySchema } from '@castio/shared/presets';
 import type { RtkClient, RtkPreset, RtkPresetSummary } from '@castio/shared/rtk';
 import type { Env } from '../env';
 import { ApiError, notFound } from '../http/errors';
@@ -6,7 +6,7 @@ import { realtimeKit } from '../realtimekit/client';
 import { orgPresetScope } from './org-preset-scope';
 import { isReservedPresetName, type PresetScope } from './preset-scope';
 import { lastProvisioningFailure } from './provision';
-import { listAllPresets, withRtkErrors } from './rtk-access';
+import { withRtkErrors } from './rtk-access';
 import type { PresetPatch } from './schemas';
 
 const toSummary = (preset: RtkPresetSummary, name: string) => ({

@@ -1,5 +1,5 @@
 import { errorResponses } from '../http/errors';
-import { defineRoute } from '../http/route';
+import { defineRoute } from '../auth/define-route';
 import { createRouter } from '../http/router';
 import {
   MeetingParams,

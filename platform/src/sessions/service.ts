@@ -1,4 +1,4 @@
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import { rowsOf } from '../database/sql-clauses';
 
 interface SessionParticipantRow {
@@ -11,8 +11,12 @@ interface SessionParticipantRow {
   duration_seconds: number | null;
 }
 import { notFound } from '../http/errors';
-import { meetingInOrg, seesSessionAnalytics } from './access';
+import { meetingOf } from '../meetings/access';
+import { can } from '@castio/shared/rbac';
 import type { SessionRow } from './queries';
+
+/** Seed §8.8: hosts and admins see the full session analytics; members see content only. */
+export const seesSessionAnalytics = (auth: AuthContext) => can(auth.role, 'analytics.view.own');
 
 export const toSessionSummary = (row: SessionRow) => ({
   id: row.id,
@@ -37,7 +41,7 @@ export async function listMeetingSessions(
   meetingId: string,
   query: { cursor?: string; limit: number },
 ) {
-  await meetingInOrg(db, auth, meetingId);
+  await meetingOf({ DB: db }, auth, meetingId);
   const { results } = await db
     .prepare(
       `SELECT * FROM sessions WHERE org_id = ? AND meeting_id = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?`,
@@ -59,7 +63,7 @@ export async function findSession(db: D1Database, orgId: string, meetingId: stri
 }
 
 export async function getSessionDetail(db: D1Database, auth: AuthContext, meetingId: string, sessionId: string) {
-  const meeting = await meetingInOrg(db, auth, meetingId);
+  const meeting = await meetingOf({ DB: db }, auth, meetingId);
   const session = await findSession(db, auth.orgId, meetingId, sessionId);
   if (!session) throw notFound('The session');
   const host = await db

@@ -1,7 +1,7 @@
 import { randomToken, sha256Hex } from '@castio/shared/encoding';
 import { newId } from '@castio/shared/ids';
 import { HOUR, isoAfter, isoNow } from '@castio/shared/time';
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { ApiError, forbidden, notFound } from '../http/errors';
 import { canManageUser } from '@castio/shared/rbac';

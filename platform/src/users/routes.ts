@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { UserSchema } from '../auth/schemas';
 import { errorResponses } from '../http/errors';
-import { defineRoute } from '../http/route';
+import { defineRoute } from '../auth/define-route';
 import { createRouter } from '../http/router';
 import { PathIdSchema } from '@castio/shared/schemas';
 import { createInvite, listInvites, revokeInvite } from './invites';

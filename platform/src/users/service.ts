@@ -1,4 +1,4 @@
-import type { AuthContext } from '../auth/auth-context';
+import type { AuthContext } from '../http/app-env';
 import { endAllSessionsStatements } from '../auth/refresh-tokens';
 import { securityEventStatement } from '../auth/security-events';
 import type { Env } from '../env';

@@ -25,7 +25,7 @@ import {
 } from '../post-meeting/store';
 import { queueMeetingEndedNotifications } from '../notifications/service';
 import type { RtkEvent } from './payload';
-import { parseCustomParticipantId } from './identity';
+import { type ParticipantIdentity, parseCustomParticipantId } from '../meetings/participant-identity';
 
 export interface HandlerResult {
   sessionId: string | null;
@@ -97,7 +97,7 @@ async function sessionBatch(
 function participantSeatStatements(
   db: D1Database,
   target: MeetingTarget,
-  identity: ReturnType<typeof parseCustomParticipantId>,
+  identity: ParticipantIdentity,
   left: boolean,
 ): D1PreparedStatement[] {
   const guestTokenId = identity.guestTokenId ?? null;

@@ -1,19 +1,13 @@
 import * as Sentry from '@sentry/cloudflare';
 import { hexEncode } from '@castio/shared/encoding';
+import { isKnownEventType } from '@castio/shared/rtk';
 import type { Env } from '../env';
 import { ApiError } from '../http/errors';
 import { resolveRtkMeeting } from '../sessions/queries';
 import { sendQueuedNotifications } from '../notifications/service';
 import { markSessionDayStaleStatement } from '../analytics/queries';
 import { handleEvent } from './handlers';
-import {
-  isKnownEventType,
-  parseEvent,
-  PayloadError,
-  readEnvelope,
-  summarizeEvent,
-  type EventEnvelope,
-} from './payload';
+import { parseEvent, PayloadError, readEnvelope, summarizeEvent, type EventEnvelope } from './payload';
 import { verifyRtkDelivery } from './public-key';
 import {
   claimAttempt,

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, createOrg, type Session } from '../../test/helpers';
 import { reconcileStaleSessions } from '../analytics/polling';
-import { EVERY_FIVE_MINUTES, runScheduled } from '../diagnostics/crons';
+import { EVERY_FIVE_MINUTES, runScheduled } from '../cron';
 import { faultyDb } from './faulty-d1.testkit';
 import { expectRowsMatch } from './ledger-checks.testkit';
 import {

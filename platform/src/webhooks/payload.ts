@@ -3,18 +3,6 @@
  * The official samples disagree with themselves (string file sizes, `LIVE` on ended meetings), so fields are
  * read defensively and lifecycle state is never taken from `meeting.status`.
  */
-export const RTK_EVENT_TYPES = [
-  'meeting.started',
-  'meeting.ended',
-  'meeting.participantJoined',
-  'meeting.participantLeft',
-  'meeting.chatSynced',
-  'recording.statusUpdate',
-  'livestreaming.statusUpdate',
-  'meeting.transcript',
-  'meeting.summary',
-] as const;
-export type RtkEventType = (typeof RTK_EVENT_TYPES)[number];
 
 interface Base {
   rtkMeetingId: string;
@@ -132,9 +120,6 @@ export function readEnvelope(body: unknown): EventEnvelope {
     rtkSessionId: str(meeting.sessionId) ?? str(root.sessionId) ?? str(obj(root.recording).sessionId),
   };
 }
-
-export const isKnownEventType = (type: string): type is RtkEventType =>
-  (RTK_EVENT_TYPES as readonly string[]).includes(type);
 
 const RECORDING_STATUSES: Record<string, RecordingStatus> = {
   INVOKED: 'invoked',

@@ -3,7 +3,6 @@ import { isAllowedDownloadUrl } from '../post-meeting/downloads';
 import { csvCell, parseChat, parseCsv, parseTranscript, toCsv } from '../post-meeting/formats';
 import { overallStatus } from '../diagnostics/health';
 import { formatDuration, meetingEndedMail } from '../notifications/service';
-import { parseCustomParticipantId } from './identity';
 import { isoTime, parseEvent, PayloadError, readEnvelope, summarizeEvent } from './payload';
 import { backoffAfterAttempt } from './queries';
 
@@ -176,10 +175,7 @@ describe('small rules', () => {
     expect(overallStatus({ d1: { ok: false, latencyMs: 1 }, kv: ok, r2: ok, rtk: ok })).toBe('unhealthy');
   });
 
-  it('participant identities, backoff and mail text', () => {
-    expect(parseCustomParticipantId('user:01ABC')).toEqual({ userId: '01ABC' });
-    expect(parseCustomParticipantId('g_xyz')).toEqual({ guestTokenId: 'xyz' });
-    expect(parseCustomParticipantId('01ABC')).toEqual({ raw: '01ABC' });
+  it('backoff and mail text', () => {
     expect([1, 2, 3].map(backoffAfterAttempt)).toEqual([60_000, 300_000, 900_000]);
     expect(formatDuration(3725)).toBe('1 h 2 min');
     expect(formatDuration(59)).toBe('59 s');

@@ -1,9 +1,9 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
+import { RTK_EVENT_TYPES } from '@castio/shared/rtk';
 import { rtkClientFromEnv } from '../realtimekit/from-env';
 import { multiOrgEnv } from '../../test/helpers';
 import type { Env } from '../env';
-import { RTK_EVENT_TYPES } from './payload';
 import { createRtkApp } from './local-rtk.testkit';
 import { ensureWebhookRegistered } from './registration';
 

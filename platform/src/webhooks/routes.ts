@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { ApiError, errorResponses } from '../http/errors';
-import { defineRoute } from '../http/route';
+import { defineRoute } from '../auth/define-route';
 import { createRouter } from '../http/router';
 import { ingestDelivery, processStoredEvent } from './ingest';
 

@@ -6,22 +6,10 @@ import { type RtkParticipantsApi, participantsApi } from './participants';
 import { type RtkPresetsApi, presetsApi } from './presets';
 import { type RtkRecordingsApi, recordingsApi } from './recordings';
 import { type RtkSessionsApi, sessionsApi } from './sessions';
-import { createTransport } from './transport';
+import { createTransport, type RtkClientConfig } from './transport';
 import { type RtkWebhooksApi, webhooksApi } from './webhooks';
 
-export interface RtkClientConfig {
-  /** `https://api.cloudflare.com/client/v4` in production; the local cloud's in dev and tests. */
-  apiBase: string;
-  accountId: string;
-  appId: string;
-  /** A Cloudflare API token with the Realtime (read) or Realtime Admin permission. */
-  apiToken: string;
-  fetch?: typeof fetch;
-  /** Per attempt. Default 10 000. */
-  timeoutMs?: number;
-  /** Extra attempts for idempotent calls after a network error, timeout, 5xx or 429. Default 2. */
-  retries?: number;
-}
+export type { RtkClientConfig } from './transport';
 
 /** The RealtimeKit REST API (rtk.md §1), one typed method per route the platform uses. */
 export interface RtkClient {

@@ -10,3 +10,5 @@ export * from './presets';
 export * from './recordings';
 export * from './sessions';
 export * from './webhooks';
+export * from './webhook-events';
+export * from './webhook-registration';

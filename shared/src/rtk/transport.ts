@@ -1,5 +1,4 @@
 import type { z } from 'zod';
-import type { RtkClientConfig } from './client';
 import { type RtkEnvelope, type RtkPage, readErrorBody, readPaging, rtkEnvelopeSchema } from './envelope';
 import { codeForStatus, describeFailure, type RtkErrorCode, RtkError } from './errors';
 
@@ -61,6 +60,21 @@ const parseJson = (text: string): unknown => {
     return undefined;
   }
 };
+
+/** How to reach one RTK app; `createRtkClient` takes it. */
+export interface RtkClientConfig {
+  /** `https://api.cloudflare.com/client/v4` in production; the local cloud's in dev and tests. */
+  apiBase: string;
+  accountId: string;
+  appId: string;
+  /** A Cloudflare API token with the Realtime (read) or Realtime Admin permission. */
+  apiToken: string;
+  fetch?: typeof fetch;
+  /** Per attempt. Default 10 000. */
+  timeoutMs?: number;
+  /** Extra attempts for idempotent calls after a network error, timeout, 5xx or 429. Default 2. */
+  retries?: number;
+}
 
 export function createTransport(config: RtkClientConfig): RtkTransport {
   const appBase =

@@ -1,8 +1,8 @@
 import { type OpenAPIHono, z } from '@hono/zod-openapi';
 import { Scalar } from '@scalar/hono-api-reference';
-import type { AppEnv } from './app-env';
-import { jsonResponse } from './json-content';
-import { defineRoute } from './route';
+import { defineRoute } from '../auth/define-route';
+import type { AppEnv } from '../http/app-env';
+import { jsonResponse } from '../http/json-content';
 
 export const SCALAR_BUNDLE_PATH = '/vendor/scalar-api-reference.js';
 

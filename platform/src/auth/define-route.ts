@@ -1,9 +1,9 @@
 import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { requireAuth, requirePermission } from '../auth/middleware';
 import type { Permission } from '@castio/shared/rbac';
-import type { AppEnv } from './app-env';
-import { errorResponses } from './errors';
+import type { AppEnv } from '../http/app-env';
+import { errorResponses } from '../http/errors';
+import { requireAuth, requirePermission } from './middleware';
 
 /** Who may call a route: anyone, any signed-in user, or holders of a permission from the RBAC table. */
 export type Access = 'public' | 'authenticated' | Permission;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { presetDefinitions } from '@castio/shared/presets';
-import type { RtkPreset } from '@castio/shared/rtk';
+import type { RtkPreset } from '../rtk/presets';
 import { matchesDesired } from './matches-desired';
+import { presetDefinitions } from './preset-definitions';
 
 const [body] = presetDefinitions();
 const asStored = (overrides: Partial<RtkPreset> = {}): RtkPreset => ({

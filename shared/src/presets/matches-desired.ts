@@ -1,5 +1,5 @@
-import type { RtkPresetBody } from '@castio/shared/presets';
-import type { RtkPreset } from '@castio/shared/rtk';
+import type { RtkPreset } from '../rtk/presets';
+import type { RtkPresetBody } from './preset-schema';
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);

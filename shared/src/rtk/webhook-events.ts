@@ -1,0 +1,16 @@
+/** The RTK webhook events Castio registers for and handles (rtk.md §2.3). */
+export const RTK_EVENT_TYPES = [
+  'meeting.started',
+  'meeting.ended',
+  'meeting.participantJoined',
+  'meeting.participantLeft',
+  'meeting.chatSynced',
+  'recording.statusUpdate',
+  'livestreaming.statusUpdate',
+  'meeting.transcript',
+  'meeting.summary',
+] as const;
+export type RtkEventType = (typeof RTK_EVENT_TYPES)[number];
+
+export const isKnownEventType = (type: string): type is RtkEventType =>
+  (RTK_EVENT_TYPES as readonly string[]).includes(type);
