@@ -58,7 +58,6 @@ export function createApp() {
   app.route('/', scheduleRoutes);
   app.route('/', hostControlRoutes);
   app.route('/', webhookRoutes);
-  app.route('/api', webhookRoutes);
   app.route('/', sessionRoutes);
   app.route('/', postMeetingRoutes);
   app.route('/', diagnosticsRoutes);

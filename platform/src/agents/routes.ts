@@ -18,6 +18,7 @@ const EmptyBody = {
 const initRoute = defineRoute('meetings.manage.own', {
   method: 'post',
   path: '/api/agents/{meetingId}/init',
+  operationId: 'attachAgent',
   tags,
   summary: 'Attach a Realtime Agent to a meeting (groundwork, seed §2.6)',
   description: 'The meeting’s host or an admin. Returns the internal path and token the agent pipeline uses.',
@@ -38,6 +39,7 @@ const initRoute = defineRoute('meetings.manage.own', {
 const deinitRoute = defineRoute('meetings.manage.own', {
   method: 'post',
   path: '/api/agents/{meetingId}/deinit',
+  operationId: 'detachAgent',
   tags,
   summary: 'Detach the meeting’s Realtime Agent',
   request: { params: MeetingParams, body: EmptyBody },
@@ -61,6 +63,7 @@ const internalStateRoute = {
   ...defineRoute('public', {
     method: 'get',
     path: '/agentsInternal/{meetingId}/state',
+    operationId: 'getAgentState',
     tags,
     summary: 'The agent pipeline reads the agent state (machine-to-machine)',
     request: { params: MeetingParams },

@@ -88,6 +88,7 @@ const MeetingsSchema = z
 const overviewRoute = defineRoute('analytics.view.own', {
   method: 'get',
   path: '/api/analytics/overview',
+  operationId: 'getAnalyticsOverview',
   tags,
   summary: 'Dashboard totals for a date range (default: the last 30 days), with the meeting-type breakdown',
   request: { query: RangeQuery },
@@ -97,6 +98,7 @@ const overviewRoute = defineRoute('analytics.view.own', {
 const usageRoute = defineRoute('analytics.view.own', {
   method: 'get',
   path: '/api/analytics/usage',
+  operationId: 'getAnalyticsUsage',
   tags,
   summary: 'Usage over time (per day, week or month)',
   request: { query: RangeQuery.extend({ granularity: z.enum(['day', 'week', 'month']).default('day') }) },
@@ -106,6 +108,7 @@ const usageRoute = defineRoute('analytics.view.own', {
 const meetingsRoute = defineRoute('analytics.view.own', {
   method: 'get',
   path: '/api/analytics/meetings',
+  operationId: 'listMeetingAnalytics',
   tags,
   summary: 'Per-meeting analytics for a date range',
   request: {
@@ -120,6 +123,7 @@ const meetingsRoute = defineRoute('analytics.view.own', {
 const createExportRoute = defineRoute('analytics.view.own', {
   method: 'post',
   path: '/api/analytics/exports',
+  operationId: 'createAnalyticsExport',
   tags,
   summary: 'Write a CSV report to the exports bucket',
   request: {
@@ -150,6 +154,7 @@ const createExportRoute = defineRoute('analytics.view.own', {
 const readExportRoute = defineRoute('analytics.view.own', {
   method: 'get',
   path: '/api/analytics/exports/{exportId}',
+  operationId: 'downloadAnalyticsExport',
   tags,
   summary: 'Download a CSV report (admins: any of the org’s; hosts: their own)',
   request: { params: z.object({ exportId: PathIdSchema }) },

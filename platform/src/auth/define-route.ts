@@ -12,7 +12,10 @@ export type Access = 'public' | 'authenticated' | Permission;
  * Declares a route with its access rule. The rule becomes middleware, OpenAPI security, and the
  * `x-castio-access` extension that the RBAC matrix test reads to check every route × role.
  */
-export function defineRoute<const R extends Omit<RouteConfig, 'middleware'>>(access: Access, config: R) {
+export function defineRoute<const R extends Omit<RouteConfig, 'middleware'> & { operationId: string }>(
+  access: Access,
+  config: R,
+) {
   const middleware: MiddlewareHandler<AppEnv>[] =
     access === 'public' ? [] : access === 'authenticated' ? [requireAuth] : [requireAuth, requirePermission(access)];
   const authErrors =

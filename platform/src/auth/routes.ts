@@ -37,6 +37,7 @@ const refreshCookie = (c: Context<AppEnv>) => getCookie(c, REFRESH_COOKIE, 'host
 const registerRoute = defineRoute('public', {
   method: 'post',
   path: '/api/auth/register',
+  operationId: 'register',
   tags,
   summary: 'Create an account (the first one on a new deployment creates the organisation)',
   request: { body: { required: true, content: { 'application/json': { schema: RegisterBodySchema } } } },
@@ -46,6 +47,7 @@ const registerRoute = defineRoute('public', {
 const loginRoute = defineRoute('public', {
   method: 'post',
   path: '/api/auth/login',
+  operationId: 'login',
   tags,
   summary: 'Sign in with email and password',
   request: { body: { required: true, content: { 'application/json': { schema: LoginBodySchema } } } },
@@ -55,6 +57,7 @@ const loginRoute = defineRoute('public', {
 const refreshRoute = defineRoute('public', {
   method: 'post',
   path: '/api/auth/refresh',
+  operationId: 'refreshSession',
   tags,
   summary: 'Exchange the refresh cookie for a new access token (the cookie rotates)',
   responses: { 200: sessionResponse('Refreshed'), ...errorResponses(401, 409) },
@@ -63,6 +66,7 @@ const refreshRoute = defineRoute('public', {
 const logoutRoute = defineRoute('public', {
   method: 'post',
   path: '/api/auth/logout',
+  operationId: 'logout',
   tags,
   summary: 'Sign out this browser; with a valid access token and `?everywhere=true`, every session',
   description:
@@ -74,6 +78,7 @@ const logoutRoute = defineRoute('public', {
 const meRoute = defineRoute('authenticated', {
   method: 'get',
   path: '/api/auth/me',
+  operationId: 'getMe',
   tags,
   summary: 'The signed-in user and organisation',
   responses: { 200: { description: 'You', content: { 'application/json': { schema: MeSchema } } } },

@@ -87,6 +87,7 @@ const SettingsPatchSchema = patchBody({
 const healthRoute = defineRoute('diagnostics.view', {
   method: 'get',
   path: '/api/diagnostics/health',
+  operationId: 'getHealth',
   tags,
   summary: 'Probe D1, KV, R2 and the RTK API now; the result is stored with the recent history',
   responses: { 200: { description: 'Health', content: { 'application/json': { schema: HealthSchema } } } },
@@ -95,6 +96,7 @@ const healthRoute = defineRoute('diagnostics.view', {
 const deliveriesRoute = defineRoute('diagnostics.view', {
   method: 'get',
   path: '/api/diagnostics/webhooks',
+  operationId: 'listWebhookDeliveries',
   tags,
   summary: 'Webhook deliveries (newest first), with 24-hour failure figures',
   request: {
@@ -125,6 +127,7 @@ const deliveriesRoute = defineRoute('diagnostics.view', {
 const deliveryRoute = defineRoute('diagnostics.view', {
   method: 'get',
   path: '/api/diagnostics/webhooks/{deliveryId}',
+  operationId: 'getWebhookDelivery',
   tags,
   summary: 'One webhook delivery',
   request: { params: z.object({ deliveryId: PathIdSchema }) },
@@ -147,6 +150,7 @@ const deliveryRoute = defineRoute('diagnostics.view', {
 const activeRoute = defineRoute('diagnostics.view', {
   method: 'get',
   path: '/api/diagnostics/active-meetings',
+  operationId: 'listActiveMeetings',
   tags,
   summary: 'Meetings with a live session now',
   responses: {
@@ -177,6 +181,7 @@ const activeRoute = defineRoute('diagnostics.view', {
 const phoneHomeRoute = defineRoute('diagnostics.manage', {
   method: 'post',
   path: '/api/diagnostics/phone-home',
+  operationId: 'sendPhoneHome',
   tags,
   summary: 'Send a phone-home health report now (seed §3.7; no personal data)',
   description: 'With `dryRun`, the report is built and shown but not sent.',
@@ -209,6 +214,7 @@ const phoneHomeRoute = defineRoute('diagnostics.manage', {
 const getSettingsRoute = defineRoute('diagnostics.view', {
   method: 'get',
   path: '/api/diagnostics/settings',
+  operationId: 'getDiagnosticsSettings',
   tags,
   summary: 'Error reporting and phone-home settings',
   responses: { 200: { description: 'Settings', content: { 'application/json': { schema: SettingsSchema } } } },
@@ -217,6 +223,7 @@ const getSettingsRoute = defineRoute('diagnostics.view', {
 const patchSettingsRoute = defineRoute('diagnostics.manage', {
   method: 'patch',
   path: '/api/diagnostics/settings',
+  operationId: 'updateDiagnosticsSettings',
   tags,
   summary: 'Toggle vendor Sentry and phone-home, set the customer’s own Sentry DSN',
   request: { body: { required: true, content: { 'application/json': { schema: SettingsPatchSchema } } } },

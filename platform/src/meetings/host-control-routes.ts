@@ -31,6 +31,7 @@ const controlErrors = errorResponses(404, 409, 502, 503);
 const participantsRoute = defineRoute('meetings.manage.own', {
   method: 'get',
   path: '/api/meetings/{meetingId}/participants',
+  operationId: 'listParticipants',
   tags,
   summary: 'Who is connected to the meeting now, with their preset and role',
   request: { params: MeetingParamsSchema },
@@ -40,6 +41,7 @@ const participantsRoute = defineRoute('meetings.manage.own', {
 const presetRoute = defineRoute('meetings.manage.own', {
   method: 'post',
   path: '/api/meetings/{meetingId}/participants/{participantId}/preset',
+  operationId: 'setParticipantPreset',
   tags,
   summary: 'Promote or demote a participant to another preset of the meeting’s type (audited)',
   request: { params: ParticipantParamsSchema, body: body(PresetChangeSchema) },
@@ -49,6 +51,7 @@ const presetRoute = defineRoute('meetings.manage.own', {
 const kickRoute = defineRoute('meetings.manage.own', {
   method: 'post',
   path: '/api/meetings/{meetingId}/participants/{participantId}/kick',
+  operationId: 'kickParticipant',
   tags,
   summary: 'Remove a participant (frees their seat; a guest’s link stops working)',
   request: { params: ParticipantParamsSchema, body: noInput },
@@ -58,6 +61,7 @@ const kickRoute = defineRoute('meetings.manage.own', {
 const muteAllRoute = defineRoute('meetings.manage.own', {
   method: 'post',
   path: '/api/meetings/{meetingId}/mute-all',
+  operationId: 'muteAll',
   tags,
   summary: 'Mute everyone',
   request: { params: MeetingParamsSchema, body: body(MuteAllSchema, false) },
@@ -67,6 +71,7 @@ const muteAllRoute = defineRoute('meetings.manage.own', {
 const lockRoute = defineRoute('meetings.manage.own', {
   method: 'post',
   path: '/api/meetings/{meetingId}/lock',
+  operationId: 'lockMeeting',
   tags,
   summary: 'Lock the running meeting: nobody but its host and administrators can join',
   request: { params: MeetingParamsSchema, body: noInput },
@@ -76,6 +81,7 @@ const lockRoute = defineRoute('meetings.manage.own', {
 const unlockRoute = defineRoute('meetings.manage.own', {
   method: 'post',
   path: '/api/meetings/{meetingId}/unlock',
+  operationId: 'unlockMeeting',
   tags,
   summary: 'Unlock the meeting',
   request: { params: MeetingParamsSchema, body: noInput },
@@ -85,6 +91,7 @@ const unlockRoute = defineRoute('meetings.manage.own', {
 const recordingStartRoute = defineRoute('recordings.control.own', {
   method: 'post',
   path: '/api/meetings/{meetingId}/recording/start',
+  operationId: 'startRecording',
   tags,
   summary: 'Start recording with the org’s codec, watermark and storage (or per-track audio)',
   request: { params: MeetingParamsSchema, body: body(RecordingStartSchema, false) },
@@ -94,6 +101,7 @@ const recordingStartRoute = defineRoute('recordings.control.own', {
 const recordingStopRoute = defineRoute('recordings.control.own', {
   method: 'post',
   path: '/api/meetings/{meetingId}/recording/stop',
+  operationId: 'stopRecording',
   tags,
   summary: 'Stop the running recording',
   request: { params: MeetingParamsSchema, body: noInput },
@@ -103,6 +111,7 @@ const recordingStopRoute = defineRoute('recordings.control.own', {
 const livestreamStartRoute = defineRoute('meetings.manage.own', {
   method: 'post',
   path: '/api/meetings/{meetingId}/livestream/start',
+  operationId: 'startLivestream',
   tags,
   summary: 'Start livestreaming: RTMP ingest server and stream key for the host, HLS playback URL for viewers',
   request: { params: MeetingParamsSchema, body: noInput },
@@ -112,6 +121,7 @@ const livestreamStartRoute = defineRoute('meetings.manage.own', {
 const livestreamStopRoute = defineRoute('meetings.manage.own', {
   method: 'post',
   path: '/api/meetings/{meetingId}/livestream/stop',
+  operationId: 'stopLivestream',
   tags,
   summary: 'Stop livestreaming',
   request: { params: MeetingParamsSchema, body: noInput },
@@ -121,6 +131,7 @@ const livestreamStopRoute = defineRoute('meetings.manage.own', {
 const livestreamStatusRoute = defineRoute('meetings.manage.own', {
   method: 'get',
   path: '/api/meetings/{meetingId}/livestream',
+  operationId: 'getLivestream',
   tags,
   summary: 'Whether the meeting is live, with its ingest and playback details',
   request: { params: MeetingParamsSchema },

@@ -48,6 +48,7 @@ const noInput = emptyBody('NoInput');
 const createRoute = defineRoute('meetings.create', {
   method: 'post',
   path: '/api/meetings',
+  operationId: 'createMeeting',
   tags,
   summary: 'Create an instant, scheduled, recurring or permanent meeting',
   request: { body: body(MeetingCreateSchema) },
@@ -57,6 +58,7 @@ const createRoute = defineRoute('meetings.create', {
 const listRoute = defineRoute('authenticated', {
   method: 'get',
   path: '/api/meetings',
+  operationId: 'listMeetings',
   tags,
   summary: 'List the organisation’s meetings (filters, cursor pagination)',
   request: { query: MeetingListQuerySchema },
@@ -66,6 +68,7 @@ const listRoute = defineRoute('authenticated', {
 const getRoute = defineRoute('authenticated', {
   method: 'get',
   path: '/api/meetings/{meetingId}',
+  operationId: 'getMeeting',
   tags,
   summary: 'One meeting',
   request: { params: MeetingParamsSchema },
@@ -75,6 +78,7 @@ const getRoute = defineRoute('authenticated', {
 const patchRoute = defineRoute('meetings.manage.own', {
   method: 'patch',
   path: '/api/meetings/{meetingId}',
+  operationId: 'updateMeeting',
   tags,
   summary: 'Change a meeting’s title, time or settings',
   request: { params: MeetingParamsSchema, body: body(MeetingPatchSchema) },
@@ -84,6 +88,7 @@ const patchRoute = defineRoute('meetings.manage.own', {
 const deleteRoute = defineRoute('meetings.manage.own', {
   method: 'delete',
   path: '/api/meetings/{meetingId}',
+  operationId: 'cancelMeeting',
   tags,
   summary: 'Cancel a meeting (permanent rooms: deactivate); its history stays',
   request: { params: MeetingParamsSchema },
@@ -93,6 +98,7 @@ const deleteRoute = defineRoute('meetings.manage.own', {
 const startRoute = defineRoute('meetings.manage.own', {
   method: 'post',
   path: '/api/meetings/{meetingId}/start',
+  operationId: 'startMeeting',
   tags,
   summary: 'Start a draft or scheduled meeting now',
   request: { params: MeetingParamsSchema, body: noInput },
@@ -102,6 +108,7 @@ const startRoute = defineRoute('meetings.manage.own', {
 const endRoute = defineRoute('meetings.manage.own', {
   method: 'post',
   path: '/api/meetings/{meetingId}/end',
+  operationId: 'endMeeting',
   tags,
   summary: 'End the meeting for everyone (kick all, close the room)',
   request: { params: MeetingParamsSchema, body: noInput },
@@ -111,6 +118,7 @@ const endRoute = defineRoute('meetings.manage.own', {
 const joinRoute = defineRoute('meetings.join', {
   method: 'post',
   path: '/api/meetings/{meetingId}/join',
+  operationId: 'joinMeeting',
   tags,
   summary: 'Join: an RTK participant with the preset for your role, and the meeting config',
   request: { params: MeetingParamsSchema, body: noInput },
@@ -120,6 +128,7 @@ const joinRoute = defineRoute('meetings.join', {
 const refreshRoute = defineRoute('meetings.join', {
   method: 'post',
   path: '/api/meetings/{meetingId}/join/refresh',
+  operationId: 'refreshJoinToken',
   tags,
   summary: 'A fresh RTK auth token for your participant',
   request: { params: MeetingParamsSchema, body: noInput },
@@ -129,6 +138,7 @@ const refreshRoute = defineRoute('meetings.join', {
 const guestJoinRoute = defineRoute('public', {
   method: 'post',
   path: '/api/meetings/{meetingId}/guest-join',
+  operationId: 'joinMeetingAsGuest',
   tags,
   summary: 'Join as a guest with a display name (where the meeting allows guests)',
   request: { params: MeetingParamsSchema, body: body(GuestJoinSchema) },
@@ -142,6 +152,7 @@ const guestJoinRoute = defineRoute('public', {
 const guestRefreshRoute = defineRoute('public', {
   method: 'post',
   path: '/api/meetings/{meetingId}/guest-join/refresh',
+  operationId: 'refreshGuestJoinToken',
   tags,
   summary: 'A fresh RTK auth token for a guest, with their guest token',
   request: { params: MeetingParamsSchema, body: body(GuestRefreshSchema) },
@@ -151,6 +162,7 @@ const guestRefreshRoute = defineRoute('public', {
 const roomRoute = defineRoute('public', {
   method: 'get',
   path: '/api/rooms/{orgSlug}/{slug}',
+  operationId: 'resolveRoomLink',
   tags,
   summary: 'Resolve a meeting link /{orgSlug}/m/{slug} for the join page',
   request: { params: z.object({ orgSlug: z.string().max(64), slug: z.string().max(64) }) },
@@ -160,6 +172,7 @@ const roomRoute = defineRoute('public', {
 const calendarRoute = defineRoute('authenticated', {
   method: 'get',
   path: '/api/meetings/{meetingId}/calendar.ics',
+  operationId: 'getMeetingCalendarFile',
   tags,
   summary: 'The meeting (or series) as an iCalendar file',
   request: { params: MeetingParamsSchema },
@@ -172,6 +185,7 @@ const calendarRoute = defineRoute('authenticated', {
 const occurrencesRoute = defineRoute('authenticated', {
   method: 'get',
   path: '/api/meetings/{meetingId}/occurrences',
+  operationId: 'listOccurrences',
   tags,
   summary: 'Coming occurrences of a recurring meeting',
   request: { params: MeetingParamsSchema },
@@ -184,6 +198,7 @@ const occurrencesRoute = defineRoute('authenticated', {
 const patchOccurrenceRoute = defineRoute('meetings.manage.own', {
   method: 'patch',
   path: '/api/meetings/{meetingId}/occurrences/{occurrenceId}',
+  operationId: 'updateOccurrence',
   tags,
   summary: 'Change one occurrence (title, description, time)',
   request: { params: OccurrenceParamsSchema, body: body(OccurrencePatchSchema) },
@@ -193,6 +208,7 @@ const patchOccurrenceRoute = defineRoute('meetings.manage.own', {
 const cancelOccurrenceRoute = defineRoute('meetings.manage.own', {
   method: 'delete',
   path: '/api/meetings/{meetingId}/occurrences/{occurrenceId}',
+  operationId: 'cancelOccurrence',
   tags,
   summary: 'Cancel one occurrence (an exception of the series)',
   request: { params: OccurrenceParamsSchema },
@@ -207,6 +223,7 @@ const inviteListSchema = z.object({ items: z.array(MeetingInviteSchema) });
 const inviteRoute = defineRoute('meetings.manage.own', {
   method: 'post',
   path: '/api/meetings/{meetingId}/invites',
+  operationId: 'inviteToMeeting',
   tags,
   summary: 'Invite members (by id) or outsiders (by e-mail)',
   request: { params: MeetingParamsSchema, body: body(InviteCreateSchema) },
@@ -216,6 +233,7 @@ const inviteRoute = defineRoute('meetings.manage.own', {
 const listInvitesRoute = defineRoute('meetings.manage.own', {
   method: 'get',
   path: '/api/meetings/{meetingId}/invites',
+  operationId: 'listMeetingInvites',
   tags,
   summary: 'Invitations and their answers',
   request: { params: MeetingParamsSchema },
@@ -225,6 +243,7 @@ const listInvitesRoute = defineRoute('meetings.manage.own', {
 const rsvpRoute = defineRoute('authenticated', {
   method: 'put',
   path: '/api/meetings/{meetingId}/invites/me',
+  operationId: 'answerMeetingInvite',
   tags,
   summary: 'Answer your invitation',
   request: { params: MeetingParamsSchema, body: body(RsvpSchema) },

@@ -41,6 +41,7 @@ const ScheduleQuerySchema = z.object({
 const createRoute = defineRoute('meetings.create', {
   method: 'post',
   path: '/api/schedule',
+  operationId: 'scheduleMeeting',
   tags,
   summary: 'Schedule a meeting (one-off or recurring)',
   request: { body: body(ScheduleCreateSchema) },
@@ -50,6 +51,7 @@ const createRoute = defineRoute('meetings.create', {
 const listRoute = defineRoute('authenticated', {
   method: 'get',
   path: '/api/schedule',
+  operationId: 'listSchedule',
   tags,
   summary: 'Coming meetings and occurrences in a time range (default: the next 30 days)',
   request: { query: ScheduleQuerySchema },
@@ -69,6 +71,7 @@ const listRoute = defineRoute('authenticated', {
 const patchRoute = defineRoute('meetings.manage.own', {
   method: 'patch',
   path: '/api/schedule/{scheduleId}',
+  operationId: 'updateScheduledMeeting',
   tags,
   summary: 'Change a scheduled meeting',
   request: { params: scheduleParams, body: body(MeetingPatchSchema) },
@@ -78,6 +81,7 @@ const patchRoute = defineRoute('meetings.manage.own', {
 const deleteRoute = defineRoute('meetings.manage.own', {
   method: 'delete',
   path: '/api/schedule/{scheduleId}',
+  operationId: 'cancelScheduledMeeting',
   tags,
   summary: 'Cancel a scheduled meeting or a whole series',
   request: { params: scheduleParams },

@@ -24,6 +24,7 @@ const BrandingSchema = z
 const getOrg = defineRoute('authenticated', {
   method: 'get',
   path: '/api/org',
+  operationId: 'getOrg',
   tags: ['Organisation'],
   summary: 'The caller’s organisation and its branding',
   responses: {
@@ -37,6 +38,7 @@ const getOrg = defineRoute('authenticated', {
 const getSettings = defineRoute('org.settings.manage', {
   method: 'get',
   path: '/api/org/settings',
+  operationId: 'getOrgSettings',
   tags: ['Organisation'],
   summary: 'Get every org setting (seed §12.3)',
   responses: { 200: { description: 'The settings', content: { 'application/json': { schema: OrgSettingsSchema } } } },
@@ -45,6 +47,7 @@ const getSettings = defineRoute('org.settings.manage', {
 const patchSettings = defineRoute('org.settings.manage', {
   method: 'patch',
   path: '/api/org/settings',
+  operationId: 'updateOrgSettings',
   tags: ['Organisation'],
   summary: 'Change some org settings',
   request: { body: { required: true, content: { 'application/json': { schema: OrgSettingsPatchSchema } } } },
@@ -62,6 +65,7 @@ const FileSchema = z.instanceof(File).openapi({ type: 'string', format: 'binary'
 const uploadBranding = defineRoute('org.settings.manage', {
   method: 'post',
   path: '/api/org/branding',
+  operationId: 'uploadBrandingImage',
   tags: ['Organisation'],
   summary: 'Upload the logo, favicon or recording watermark',
   description:
@@ -93,6 +97,7 @@ const uploadBranding = defineRoute('org.settings.manage', {
 const getBrandingAsset = defineRoute('public', {
   method: 'get',
   path: '/api/org/branding/{orgId}/{fileName}',
+  operationId: 'getBrandingImage',
   tags: ['Organisation'],
   summary: 'A branding image (public: guests see the logo before signing in)',
   request: { params: z.object({ orgId: PathIdSchema, fileName: z.string().max(64) }) },

@@ -73,6 +73,7 @@ const ChatMessageSchema = z
 const recordingsRoute = defineRoute('authenticated', {
   method: 'get',
   path: '/api/meetings/{meetingId}/recordings',
+  operationId: 'listRecordings',
   tags,
   summary: 'Recordings of a meeting with their status history',
   request: { params: MeetingParams },
@@ -88,6 +89,7 @@ const recordingsRoute = defineRoute('authenticated', {
 const transcriptRoute = defineRoute('authenticated', {
   method: 'get',
   path: '/api/meetings/{meetingId}/transcript',
+  operationId: 'getTranscript',
   tags,
   summary: 'The transcript (final entries only), from Castio’s own copy',
   request: { params: MeetingParams, query: SessionQuery },
@@ -100,6 +102,7 @@ const transcriptRoute = defineRoute('authenticated', {
 const summaryRoute = defineRoute('authenticated', {
   method: 'get',
   path: '/api/meetings/{meetingId}/summary',
+  operationId: 'getSummary',
   tags,
   summary: 'The AI summary (markdown), from Castio’s own copy',
   request: { params: MeetingParams, query: SessionQuery },
@@ -112,6 +115,7 @@ const summaryRoute = defineRoute('authenticated', {
 const generateSummaryRoute = defineRoute('meetings.manage.own', {
   method: 'post',
   path: '/api/meetings/{meetingId}/summary',
+  operationId: 'generateSummary',
   tags,
   summary: 'Ask RealtimeKit to (re)generate the summary from the transcript',
   description: 'The meeting’s host or an admin. The summary arrives later through the `meeting.summary` webhook.',
@@ -142,6 +146,7 @@ const generateSummaryRoute = defineRoute('meetings.manage.own', {
 const chatRoute = defineRoute('authenticated', {
   method: 'get',
   path: '/api/meetings/{meetingId}/chat-export',
+  operationId: 'exportChat',
   tags,
   summary: 'The chat of a session as JSON or CSV (pinned first)',
   description: 'Private messages only for their sender and recipient, and for owners/admins.',

@@ -28,6 +28,7 @@ const jsonBody = <S extends z.ZodType>(schema: S) => ({
 const listRoute = defineRoute('presets.manage', {
   method: 'get',
   path: '/api/presets',
+  operationId: 'listPresets',
   tags,
   summary: 'The organisation’s RealtimeKit presets',
   responses: {
@@ -39,6 +40,7 @@ const listRoute = defineRoute('presets.manage', {
 const getRoute = defineRoute('presets.manage', {
   method: 'get',
   path: '/api/presets/{presetId}',
+  operationId: 'getPreset',
   tags,
   summary: 'One preset with its permissions and design tokens',
   request: { params: presetParams },
@@ -48,6 +50,7 @@ const getRoute = defineRoute('presets.manage', {
 const createRoute = defineRoute('presets.manage', {
   method: 'post',
   path: '/api/presets',
+  operationId: 'createPreset',
   tags,
   summary: 'Create a custom preset',
   request: jsonBody(PresetBodySchema),
@@ -57,6 +60,7 @@ const createRoute = defineRoute('presets.manage', {
 const cloneRoute = defineRoute('presets.manage', {
   method: 'post',
   path: '/api/presets/{presetId}/clone',
+  operationId: 'clonePreset',
   tags,
   summary: 'Copy a preset under a new name, to customise it',
   request: { params: presetParams, ...jsonBody(PresetCloneSchema) },
@@ -66,6 +70,7 @@ const cloneRoute = defineRoute('presets.manage', {
 const patchRoute = defineRoute('presets.manage', {
   method: 'patch',
   path: '/api/presets/{presetId}',
+  operationId: 'updatePreset',
   tags,
   summary: 'Change a custom preset (built-ins follow Castio’s definitions and your branding)',
   request: { params: presetParams, ...jsonBody(PresetPatchSchema) },
@@ -75,6 +80,7 @@ const patchRoute = defineRoute('presets.manage', {
 const deleteRoute = defineRoute('presets.manage', {
   method: 'delete',
   path: '/api/presets/{presetId}',
+  operationId: 'deletePreset',
   tags,
   summary: 'Delete a custom preset (the 13 built-ins cannot be deleted)',
   request: { params: presetParams },
@@ -84,6 +90,7 @@ const deleteRoute = defineRoute('presets.manage', {
 const provisionRoute = defineRoute('presets.manage', {
   method: 'post',
   path: '/api/presets/provision',
+  operationId: 'provisionPresets',
   tags,
   summary: 'Create or update the 13 built-in presets with the organisation’s branding',
   description: 'Idempotent: a second call changes nothing. Runs by itself after branding changes; use this to retry.',

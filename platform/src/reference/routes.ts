@@ -24,6 +24,7 @@ const tags = ['Reference'];
 const healthRoute = defineRoute('public', {
   method: 'get',
   path: '/api/health',
+  operationId: 'getLiveness',
   tags,
   summary: 'Liveness: the Worker answers (see /api/diagnostics/health for its dependencies)',
   responses: { 200: jsonResponse(z.object({ ok: z.literal(true) }).openapi('Liveness'), 'Alive') },
@@ -32,6 +33,7 @@ const healthRoute = defineRoute('public', {
 const documentRoute = defineRoute('public', {
   method: 'get',
   path: '/api/openapi.json',
+  operationId: 'getOpenApiDocument',
   tags,
   summary: 'This OpenAPI 3.1 document',
   responses: {
@@ -45,6 +47,7 @@ const documentRoute = defineRoute('public', {
 const referencePageRoute = defineRoute('public', {
   method: 'get',
   path: '/api/docs',
+  operationId: 'getApiReference',
   tags,
   summary: 'The API reference page, rendering this document',
   responses: { 200: { description: 'An HTML page', content: { 'text/html': { schema: z.string() } } } },

@@ -15,6 +15,7 @@ const tags = ['Sessions'];
 const listRoute = defineRoute('authenticated', {
   method: 'get',
   path: '/api/meetings/{meetingId}/sessions',
+  operationId: 'listSessions',
   tags,
   summary: 'Sessions of a meeting (newest first)',
   description: 'Any org member (seed §8.8). Numbers come from RTK webhooks and polling.',
@@ -28,6 +29,7 @@ const listRoute = defineRoute('authenticated', {
 const detailRoute = defineRoute('authenticated', {
   method: 'get',
   path: '/api/meetings/{meetingId}/sessions/{sessionId}',
+  operationId: 'getSession',
   tags,
   summary: 'One session: header metadata, and for hosts/admins the participation analytics',
   request: { params: SessionParams },

@@ -22,6 +22,7 @@ const userResponse = { description: 'The user', content: { 'application/json': {
 const listUsersRoute = defineRoute('users.manage', {
   method: 'get',
   path: '/api/users',
+  operationId: 'listUsers',
   tags,
   summary: 'List the organisation’s users',
   request: { query: UserListQuerySchema },
@@ -31,6 +32,7 @@ const listUsersRoute = defineRoute('users.manage', {
 const getUserRoute = defineRoute('authenticated', {
   method: 'get',
   path: '/api/users/{userId}',
+  operationId: 'getUser',
   tags,
   summary: 'One user (admins: anyone in the org; others: themselves)',
   request: { params: userParams },
@@ -40,6 +42,7 @@ const getUserRoute = defineRoute('authenticated', {
 const patchUserRoute = defineRoute('authenticated', {
   method: 'patch',
   path: '/api/users/{userId}',
+  operationId: 'updateUser',
   tags,
   summary: 'Rename yourself; admins also change others’ role or active flag',
   request: {
@@ -52,6 +55,7 @@ const patchUserRoute = defineRoute('authenticated', {
 const deleteUserRoute = defineRoute('users.manage', {
   method: 'delete',
   path: '/api/users/{userId}',
+  operationId: 'deactivateUser',
   tags,
   summary: 'Deactivate a user (they lose access at once; their history stays)',
   request: { params: userParams },
@@ -61,6 +65,7 @@ const deleteUserRoute = defineRoute('users.manage', {
 const createInviteRoute = defineRoute('users.manage', {
   method: 'post',
   path: '/api/users/invites',
+  operationId: 'inviteUser',
   tags,
   summary: 'Invite someone with a role',
   request: { body: { required: true, content: { 'application/json': { schema: InviteCreateSchema } } } },
@@ -73,6 +78,7 @@ const createInviteRoute = defineRoute('users.manage', {
 const listInvitesRoute = defineRoute('users.manage', {
   method: 'get',
   path: '/api/users/invites',
+  operationId: 'listUserInvites',
   tags,
   summary: 'Invitations, newest first',
   responses: {
@@ -86,6 +92,7 @@ const listInvitesRoute = defineRoute('users.manage', {
 const revokeInviteRoute = defineRoute('users.manage', {
   method: 'delete',
   path: '/api/users/invites/{inviteId}',
+  operationId: 'revokeUserInvite',
   tags,
   summary: 'Revoke a pending invitation',
   request: { params: z.object({ inviteId: PathIdSchema }) },

@@ -251,6 +251,18 @@ describe('the document says what the server does', () => {
     }
   });
 
+  it('names every operation with a unique camelCase operationId, which generated clients use as method names', async () => {
+    const { operations } = await apiOperations();
+    const ids = operations.map(({ operation }) => operation.operationId);
+    for (const [index, id] of ids.entries()) {
+      expect(id, `${operations[index]!.method} ${operations[index]!.path}`).toMatch(/^[a-z][A-Za-z]+$/);
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(operations.find((route) => route.path === '/api/meetings/{meetingId}/join')?.operation.operationId).toBe(
+      'joinMeeting',
+    );
+  });
+
   it('writes no named schema or null in a form null cannot match', async () => {
     // zod-to-openapi writes `Named.nullable()` as allOf [$ref, {type: [object, null]}]; fields.ts nullableNamed avoids it.
     const text = JSON.stringify((await apiContract()).document);
