@@ -5,11 +5,9 @@ export const DEFAULT_STATE_DIR: string;
 export const DEFAULT_CREDENTIALS_FILE: string;
 export const DEFAULT_PORT: number;
 
-export interface FaultRule {
-  method?: string;
-  path?: string;
-  [option: string]: unknown;
-}
+import type { FaultRule } from './faults/fault-plan.ts';
+
+export type { FaultRule };
 
 export interface LocalCloudOptions {
   port?: number;

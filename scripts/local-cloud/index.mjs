@@ -7,11 +7,11 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Router } from './http/router.mjs';
-import { createMainServer } from './http/server.mjs';
-import { StateStore } from './state/store.mjs';
-import { initialState } from './state/initial-state.mjs';
-import { FaultPlan } from './faults/fault-plan.mjs';
+import { Router } from './http/router.ts';
+import { createMainServer } from './http/server.ts';
+import { StateStore } from './state/store.ts';
+import { initialState } from './state/initial-state.ts';
+import { FaultPlan } from './faults/fault-plan.ts';
 import { WorkersRuntime } from './workers-runtime/runtime.mjs';
 import { WorkersDevEndpoints, serveScript } from './workers-runtime/workers-dev-endpoints.mjs';
 import { TimeTravelArchive } from './cloudflare-api/d1-time-travel.mjs';
@@ -121,7 +121,7 @@ export async function startLocalCloud(options = {}) {
   await runtime.apply();
   await endpoints.sync();
 
-  const server = createMainServer({ apiRouter, openRouter, store, faults, customDomains, options: { log } });
+  const server = createMainServer({ apiRouter, openRouter, store, faults, customDomains, log });
   const port = options.port ?? Number(process.env.LOCAL_CLOUD_PORT ?? DEFAULT_PORT);
   await new Promise((resolvePromise, reject) => {
     server.once('error', reject);

@@ -1,5 +1,5 @@
 // Accounts and zones.
-import { CfApiError, cfOk, cfPage } from '../http/cf-envelope.mjs';
+import { CfApiError, cfOk, cfPage } from '../http/cf-envelope.ts';
 
 export const accountView = (account) => ({
   id: account.id,
@@ -41,7 +41,7 @@ export const zoneView = (zone, account) => ({
   meta: { step: 2, custom_certificate_quota: 0, page_rule_quota: 3, phishing_detected: false },
 });
 
-/** @param {import('../http/router.mjs').Router} router @param {{ store: import('../state/store.mjs').StateStore }} deps */
+/** @param {import('../http/router.ts').Router} router @param {{ store: import('../state/store.ts').StateStore }} deps */
 export function registerAccountRoutes(router, { store }) {
   router.add('GET', '/client/v4/accounts', {}, ({ auth, url }) => {
     if (auth.kind === 'account')

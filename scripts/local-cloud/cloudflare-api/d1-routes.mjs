@@ -1,7 +1,7 @@
 // D1: databases (create/list/get/delete), query + raw on the real Miniflare SQLite, time travel.
-import { CfApiError, cfOk, cfPage } from '../http/cf-envelope.mjs';
-import { isPlainObject, readJson } from '../http/request-body.mjs';
-import { nowIso, uuid } from '../state/ids.mjs';
+import { CfApiError, cfOk, cfPage } from '../http/cf-envelope.ts';
+import { isPlainObject, readJson } from '../http/request-body.ts';
+import { nowIso, uuid } from '../state/ids.ts';
 import { splitSqlStatements } from './d1-sql-split.mjs';
 import { dumpDatabase, restoreDump } from './d1-time-travel.mjs';
 
@@ -72,8 +72,8 @@ function toSqlError(error) {
 }
 
 /**
- * @param {import('../http/router.mjs').Router} router
- * @param {{ store: import('../state/store.mjs').StateStore, runtime: import('../workers-runtime/runtime.mjs').WorkersRuntime, archive: import('./d1-time-travel.mjs').TimeTravelArchive }} deps
+ * @param {import('../http/router.ts').Router} router
+ * @param {{ store: import('../state/store.ts').StateStore, runtime: import('../workers-runtime/runtime.mjs').WorkersRuntime, archive: import('./d1-time-travel.mjs').TimeTravelArchive }} deps
  */
 export function registerD1Routes(router, { store, runtime, archive }) {
   const base = '/client/v4/accounts/:accountId/d1/database';

@@ -1,7 +1,7 @@
 // Workers KV: namespaces + values, on Miniflare's KV store (the same one a Worker binding sees).
-import { CfApiError, cfOk, cfPage } from '../http/cf-envelope.mjs';
-import { isPlainObject, readJson } from '../http/request-body.mjs';
-import { hex32 } from '../state/ids.mjs';
+import { CfApiError, cfOk, cfPage } from '../http/cf-envelope.ts';
+import { isPlainObject, readJson } from '../http/request-body.ts';
+import { hex32 } from '../state/ids.ts';
 
 const namespaceNotFound = () => new CfApiError(404, 10013, "get namespace: 'namespace not found'");
 const keyNotFound = () => new CfApiError(404, 10009, "get: 'key not found'");
@@ -36,8 +36,8 @@ function expirationOptions(source) {
 }
 
 /**
- * @param {import('../http/router.mjs').Router} router
- * @param {{ store: import('../state/store.mjs').StateStore, runtime: import('../workers-runtime/runtime.mjs').WorkersRuntime }} deps
+ * @param {import('../http/router.ts').Router} router
+ * @param {{ store: import('../state/store.ts').StateStore, runtime: import('../workers-runtime/runtime.mjs').WorkersRuntime }} deps
  */
 export function registerKvRoutes(router, { store, runtime }) {
   const base = '/client/v4/accounts/:accountId/storage/kv/namespaces';

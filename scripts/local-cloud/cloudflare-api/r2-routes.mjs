@@ -1,7 +1,7 @@
 // R2: buckets (create/list/get/delete) and objects (put/get/list/delete), on Miniflare's R2 store.
-import { CfApiError, cfOk } from '../http/cf-envelope.mjs';
-import { isPlainObject, readJson } from '../http/request-body.mjs';
-import { nowIso } from '../state/ids.mjs';
+import { CfApiError, cfOk } from '../http/cf-envelope.ts';
+import { isPlainObject, readJson } from '../http/request-body.ts';
+import { nowIso } from '../state/ids.ts';
 
 const NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const LOCATIONS = ['apac', 'eeur', 'enam', 'weur', 'wnam', 'oc'];
@@ -27,8 +27,8 @@ const objectView = (o) => ({
 });
 
 /**
- * @param {import('../http/router.mjs').Router} router
- * @param {{ store: import('../state/store.mjs').StateStore, runtime: import('../workers-runtime/runtime.mjs').WorkersRuntime }} deps
+ * @param {import('../http/router.ts').Router} router
+ * @param {{ store: import('../state/store.ts').StateStore, runtime: import('../workers-runtime/runtime.mjs').WorkersRuntime }} deps
  */
 export function registerR2Routes(router, { store, runtime }) {
   const base = '/client/v4/accounts/:accountId/r2/buckets';

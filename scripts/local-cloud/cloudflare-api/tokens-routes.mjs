@@ -1,5 +1,5 @@
 // Token verification (user + account tokens).
-import { CfApiError, cfOk } from '../http/cf-envelope.mjs';
+import { CfApiError, cfOk } from '../http/cf-envelope.ts';
 
 const VALID_MESSAGE = [{ code: 10000, message: 'This API Token is valid and active', type: null }];
 
@@ -10,7 +10,7 @@ const verifyResult = (token) => {
   return result;
 };
 
-/** @param {import('../http/router.mjs').Router} router */
+/** @param {import('../http/router.ts').Router} router */
 export function registerTokenRoutes(router) {
   router.add('GET', '/client/v4/user/tokens/verify', { verifyRoute: true }, ({ auth }) => {
     // Account-owned tokens are not user tokens: Cloudflare answers 401 / 1000 here.

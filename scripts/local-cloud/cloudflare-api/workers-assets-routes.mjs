@@ -5,8 +5,8 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CfApiError, cfOk } from '../http/cf-envelope.mjs';
-import { isPlainObject, readJson } from '../http/request-body.mjs';
+import { CfApiError, cfOk } from '../http/cf-envelope.ts';
+import { isPlainObject, readJson } from '../http/request-body.ts';
 import { checkScriptName } from './workers-upload-form.mjs';
 
 const MAX_ASSET_BYTES = 25 * 1024 * 1024;
@@ -25,7 +25,7 @@ export function redeemCompletionToken(store, jwt, scriptName, config) {
   return { manifest: entry.manifest, config: config ?? {} };
 }
 
-/** @param {import('../http/router.mjs').Router} router @param {any} context */
+/** @param {import('../http/router.ts').Router} router @param {any} context */
 export function registerWorkersAssetRoutes(router, { store, stateDir }) {
   const blobs = join(stateDir, 'asset-blobs');
   mkdirSync(blobs, { recursive: true });

@@ -1,11 +1,11 @@
 // workers.dev subdomains (account + per script) and custom domains.
-import { CfApiError, cfOk } from '../http/cf-envelope.mjs';
-import { isPlainObject, readJson } from '../http/request-body.mjs';
-import { hex32 } from '../state/ids.mjs';
+import { CfApiError, cfOk } from '../http/cf-envelope.ts';
+import { isPlainObject, readJson } from '../http/request-body.ts';
+import { hex32 } from '../state/ids.ts';
 
 const SUBDOMAIN = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
 
-/** @param {import('../http/router.mjs').Router} router @param {any} context */
+/** @param {import('../http/router.ts').Router} router @param {any} context */
 export function registerWorkersRoutingRoutes(router, context) {
   const { store, endpoints } = context;
   const acct = '/client/v4/accounts/:accountId/workers';

@@ -2,9 +2,9 @@
 // cron schedules; script settings.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CfApiError, cfOk } from '../http/cf-envelope.mjs';
-import { isPlainObject, readJson } from '../http/request-body.mjs';
-import { nowIso } from '../state/ids.mjs';
+import { CfApiError, cfOk } from '../http/cf-envelope.ts';
+import { isPlainObject, readJson } from '../http/request-body.ts';
+import { nowIso } from '../state/ids.ts';
 import { parseCron } from '../workers-runtime/cron.mjs';
 import { servingVersions } from '../workers-runtime/runtime.mjs';
 import { checkScriptName, latestVersion, readUploadForm, validateUpload } from './workers-upload-form.mjs';
@@ -73,7 +73,7 @@ const versionView = (v) => ({
   startup_time_ms: 5,
 });
 
-/** @param {import('../http/router.mjs').Router} router @param {any} context */
+/** @param {import('../http/router.ts').Router} router @param {any} context */
 export function registerWorkersScriptRoutes(router, context) {
   const { store, runtime, stateDir } = context;
   const base = '/client/v4/accounts/:accountId/workers/scripts';

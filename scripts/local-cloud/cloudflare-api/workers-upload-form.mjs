@@ -1,7 +1,7 @@
 // Parses and validates a Workers upload (multipart/form-data with a `metadata` part and module parts) the way
 // the Workers API does, with its error codes: 10021 validation, 10027 too large.
-import { CfApiError } from '../http/cf-envelope.mjs';
-import { isPlainObject } from '../http/request-body.mjs';
+import { CfApiError } from '../http/cf-envelope.ts';
+import { isPlainObject } from '../http/request-body.ts';
 import { MODULE_TYPES } from '../workers-runtime/bindings-to-miniflare.mjs';
 
 export const MAX_SCRIPT_BYTES = 64 * 1024 * 1024;

@@ -3,8 +3,8 @@
 import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { CfApiError } from '../http/cf-envelope.mjs';
-import { hex32, nowIso } from '../state/ids.mjs';
+import { CfApiError } from '../http/cf-envelope.ts';
+import { hex32, nowIso } from '../state/ids.ts';
 import { latestVersion } from './workers-upload-form.mjs';
 
 /** Handlers a module exports, guessed from its source (Cloudflare reports them after startup). */

@@ -1,9 +1,9 @@
 // Control API under /__local (dev/test only, no auth): tokens with chosen permissions, faults, worker URLs,
 // crons, zones, mail sink, webhook delivery log, session player. Documented in ../README.md.
-import { CfApiError, json } from '../http/cf-envelope.mjs';
-import { isPlainObject, readJson } from '../http/request-body.mjs';
-import { canonicalPermission, permissionLabel } from '../cloudflare-api/permissions.mjs';
-import { apiTokenValue, hex32, nowIso } from '../state/ids.mjs';
+import { CfApiError, json } from '../http/cf-envelope.ts';
+import { isPlainObject, readJson } from '../http/request-body.ts';
+import { canonicalPermission, permissionLabel } from '../cloudflare-api/permissions.ts';
+import { apiTokenValue, hex32, nowIso } from '../state/ids.ts';
 
 const tokenView = (t) => ({
   id: t.id,
@@ -18,7 +18,7 @@ const tokenView = (t) => ({
 });
 
 /**
- * @param {import('../http/router.mjs').Router} router
+ * @param {import('../http/router.ts').Router} router
  * @param {any} deps { store, faults, info: () => object }
  */
 export function registerControlRoutes(router, deps) {

@@ -4,12 +4,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { json } from '../http/cf-envelope.mjs';
-import { injectedAnswer } from '../faults/fault-plan.mjs';
+import { json } from '../http/cf-envelope.ts';
+import { injectedAnswer } from '../faults/fault-plan.ts';
 
 /**
- * @param {import('../http/router.mjs').Router} router
- * @param {{ stateDir: string, faults: import('../faults/fault-plan.mjs').FaultPlan }} deps
+ * @param {import('../http/router.ts').Router} router
+ * @param {{ stateDir: string, faults: import('../faults/fault-plan.ts').FaultPlan }} deps
  */
 export function registerMailSink(router, { stateDir, faults }) {
   const file = join(stateDir, 'mail.json');

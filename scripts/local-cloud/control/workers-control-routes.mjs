@@ -1,10 +1,10 @@
 // Control routes for Workers: where a script answers, firing crons, custom-domain URLs, and the
 // /__workers/{script}/… redirect (the workers.dev URL template).
-import { json } from '../http/cf-envelope.mjs';
-import { readJson } from '../http/request-body.mjs';
+import { json } from '../http/cf-envelope.ts';
+import { readJson } from '../http/request-body.ts';
 import { servingVersions } from '../workers-runtime/runtime.mjs';
 
-/** @param {import('../http/router.mjs').Router} router @param {any} context */
+/** @param {import('../http/router.ts').Router} router @param {any} context */
 export function registerWorkersControlRoutes(router, context) {
   const { store, runtime, endpoints } = context;
   const describe = (s) => ({

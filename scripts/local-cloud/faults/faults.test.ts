@@ -1,6 +1,6 @@
 // Fault injection: deterministic per seed, per route; latency; timeouts; webhook network faults.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaultPlan } from './fault-plan.mjs';
+import { FaultPlan } from './fault-plan.ts';
 import { readJson } from '../test-fixtures/json';
 import { apiFailure, sdk, startTestCloud, type TestCloud } from '../test-fixtures/test-cloud';
 

@@ -1,5 +1,5 @@
 // Analytics: day-wise sessions/recordings and livestream totals, computed from the stored sessions.
-import { RtkApiError, rtkOk } from './rtk-envelope.mjs';
+import { RtkApiError, rtkOk } from './rtk-envelope.ts';
 import { RTK_BASE, RTK_META, appOr404 } from './rtk-lookup.mjs';
 import { sessionView } from './session-engine.mjs';
 
@@ -13,7 +13,7 @@ const dateParam = (url, name) => {
   return new Date(t).toISOString().slice(0, 10);
 };
 
-/** @param {import('../http/router.mjs').Router} router @param {any} deps */
+/** @param {import('../http/router.ts').Router} router @param {any} deps */
 export function registerAnalyticsRoutes(router, { store }) {
   const base = `${RTK_BASE}/:appId/analytics`;
   router.add('GET', `${base}/daywise`, RTK_META, ({ params, url }) => {

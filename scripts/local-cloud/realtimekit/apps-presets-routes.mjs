@@ -1,7 +1,7 @@
 // Apps (list/create) and presets (CRUD, validated against the preset schema).
 import { randomUUID } from 'node:crypto';
-import { RtkApiError, rtkOk, rtkPage } from './rtk-envelope.mjs';
-import { parseBody, presetCreate, presetPatch } from './rtk-schemas.mjs';
+import { RtkApiError, rtkOk, rtkPage } from './rtk-envelope.ts';
+import { parseBody, presetCreate, presetPatch } from './rtk-schemas.ts';
 import { RTK_BASE, RTK_META, appOr404 } from './rtk-lookup.mjs';
 import { defaultPresets } from './default-presets.mjs';
 
@@ -36,7 +36,7 @@ const deepMerge = (base, patch) => {
   return out;
 };
 
-/** @param {import('../http/router.mjs').Router} router @param {any} deps */
+/** @param {import('../http/router.ts').Router} router @param {any} deps */
 export function registerAppAndPresetRoutes(router, { store }) {
   router.add('GET', `${RTK_BASE}/apps`, RTK_META, ({ url }) => {
     const search = url.searchParams.get('search')?.toLowerCase();

@@ -1,6 +1,6 @@
 // Livestreams: start/stop for a meeting, the meeting's active stream, list, by id, stream sessions.
-import { RtkApiError, rtkOk, rtkPage } from './rtk-envelope.mjs';
-import { livestreamStart, parseBody } from './rtk-schemas.mjs';
+import { RtkApiError, rtkOk, rtkPage } from './rtk-envelope.ts';
+import { livestreamStart, parseBody } from './rtk-schemas.ts';
 import { RTK_BASE, RTK_META, appOr404, meetingOr404 } from './rtk-lookup.mjs';
 
 export const livestreamView = (l) => ({
@@ -17,7 +17,7 @@ export const livestreamView = (l) => ({
 });
 const streamSessionView = (s) => ({ ...s, meeting_session_id: undefined });
 
-/** @param {import('../http/router.mjs').Router} router @param {any} deps */
+/** @param {import('../http/router.ts').Router} router @param {any} deps */
 export function registerLivestreamRoutes(router, { store, engine }) {
   const mbase = `${RTK_BASE}/:appId/meetings/:meetingId`;
   router.add('POST', `${mbase}/livestreams`, RTK_META, async ({ params, request }) => {

@@ -1,6 +1,6 @@
 // Meetings, participants and the active session (get, kick, kick-all, mute, mute-all, poll).
 import { randomUUID } from 'node:crypto';
-import { RtkApiError, rtkOk, rtkPage } from './rtk-envelope.mjs';
+import { RtkApiError, rtkOk, rtkPage } from './rtk-envelope.ts';
 import {
   kickBody,
   meetingCreate,
@@ -10,7 +10,7 @@ import {
   participantCreate,
   participantPatch,
   pollBody,
-} from './rtk-schemas.mjs';
+} from './rtk-schemas.ts';
 import { RTK_BASE, RTK_META, appOr404, meetingOr404, timeFilter } from './rtk-lookup.mjs';
 import { sessionView } from './session-engine.mjs';
 
@@ -49,7 +49,7 @@ const participantView = (p, { withToken = false } = {}) => {
   return view;
 };
 
-/** @param {import('../http/router.mjs').Router} router @param {any} deps */
+/** @param {import('../http/router.ts').Router} router @param {any} deps */
 export function registerMeetingRoutes(router, { store, engine, tokens }) {
   const base = `${RTK_BASE}/:appId/meetings`;
 

@@ -1,11 +1,11 @@
 // Sets up the local RealtimeKit: signing key, webhook dispatcher, download links, participant tokens, the session
 // engine, every REST route, /.well-known/webhooks.json, /__downloads and the webhook control routes.
 import { randomBytes } from 'node:crypto';
-import { json } from '../http/cf-envelope.mjs';
+import { json } from '../http/cf-envelope.ts';
 import { WebhookSigningKey } from './webhook-signing-key.mjs';
 import { WebhookDispatcher } from './webhook-dispatcher.mjs';
 import { DownloadLinks, xmlError } from './downloads.mjs';
-import { injectedAnswer } from '../faults/fault-plan.mjs';
+import { injectedAnswer } from '../faults/fault-plan.ts';
 import { ParticipantTokens } from './participant-token.mjs';
 import { SessionEngine, fakeRecordingSize } from './session-engine.mjs';
 import { chatFile, hlsPlaylist, recordingFile, transcriptFile } from './artifact-files.mjs';

@@ -1,11 +1,11 @@
 // Recordings: start (composite, with video/audio/watermark/storage config), stop/pause/resume, get, list,
 // the meeting's active recording, per-track (audio) recording.
-import { RtkApiError, rtkOk, rtkPage } from './rtk-envelope.mjs';
-import { parseBody, recordingAction, recordingStart, trackRecordingStart } from './rtk-schemas.mjs';
+import { RtkApiError, rtkOk, rtkPage } from './rtk-envelope.ts';
+import { parseBody, recordingAction, recordingStart, trackRecordingStart } from './rtk-schemas.ts';
 import { RTK_BASE, RTK_META, appOr404, meetingOr404, timeFilter } from './rtk-lookup.mjs';
 import { recordingView } from './session-engine.mjs';
 
-/** @param {import('../http/router.mjs').Router} router @param {any} deps */
+/** @param {import('../http/router.ts').Router} router @param {any} deps */
 export function registerRecordingRoutes(router, { store, engine }) {
   const base = `${RTK_BASE}/:appId/recordings`;
   const find = (params) => {

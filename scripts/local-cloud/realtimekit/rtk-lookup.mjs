@@ -1,5 +1,5 @@
 // Finding RTK objects by id within an app, with RTK-style 404s.
-import { RtkApiError } from './rtk-envelope.mjs';
+import { RtkApiError } from './rtk-envelope.ts';
 
 export const RTK_BASE = '/client/v4/accounts/:accountId/realtime/kit';
 

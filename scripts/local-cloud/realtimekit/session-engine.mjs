@@ -4,7 +4,7 @@
 // downloadable. Every method takes the moment it happens (`at`), so the session player can lay out a whole
 // meeting in simulated time; REST calls pass "now".
 import { randomUUID } from 'node:crypto';
-import { RtkApiError } from './rtk-envelope.mjs';
+import { RtkApiError } from './rtk-envelope.ts';
 import * as payloads from './webhook-payloads.mjs';
 
 export const RECORDING_URL_TTL_SECONDS = 7 * 24 * 3600;

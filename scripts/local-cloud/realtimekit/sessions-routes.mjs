@@ -1,5 +1,5 @@
 // Sessions: list/get, participants, peer report, transcript, summary (get + generate), chat export.
-import { RtkApiError, rtkOk, rtkPage } from './rtk-envelope.mjs';
+import { RtkApiError, rtkOk, rtkPage } from './rtk-envelope.ts';
 import { RTK_BASE, RTK_META, appOr404, sessionOr404, timeFilter } from './rtk-lookup.mjs';
 import { sessionView } from './session-engine.mjs';
 
@@ -41,7 +41,7 @@ function participantRows(session, { consolidated, peerEvents }) {
   return [...byUser.values()];
 }
 
-/** @param {import('../http/router.mjs').Router} router @param {any} deps */
+/** @param {import('../http/router.ts').Router} router @param {any} deps */
 export function registerSessionRoutes(router, { store, engine, downloads }) {
   const base = `${RTK_BASE}/:appId/sessions`;
 

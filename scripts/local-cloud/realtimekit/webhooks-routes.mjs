@@ -1,7 +1,7 @@
 // Webhook configuration CRUD (+ the event catalogue at /webhooks/all).
 import { randomUUID } from 'node:crypto';
-import { RtkApiError, rtkOk } from './rtk-envelope.mjs';
-import { WEBHOOK_EVENTS, parseBody, webhookCreate, webhookPatch } from './rtk-schemas.mjs';
+import { RtkApiError, rtkOk } from './rtk-envelope.ts';
+import { WEBHOOK_EVENTS, parseBody, webhookCreate, webhookPatch } from './rtk-schemas.ts';
 import { RTK_BASE, RTK_META, appOr404 } from './rtk-lookup.mjs';
 
 const view = (w) => ({
@@ -14,7 +14,7 @@ const view = (w) => ({
   updated_at: w.updated_at,
 });
 
-/** @param {import('../http/router.mjs').Router} router @param {any} deps */
+/** @param {import('../http/router.ts').Router} router @param {any} deps */
 export function registerWebhookRoutes(router, { store }) {
   const base = `${RTK_BASE}/:appId/webhooks`;
   const find = (params) => {

@@ -1,6 +1,6 @@
 // Seeded perturbation of a webhook event stream: drop some, duplicate some, swap some neighbours. When a
 // perturbation is asked for, it happens at least once, so a test can rely on it.
-import { mulberry32 } from '../faults/seeded-random.mjs';
+import { mulberry32 } from '../faults/seeded-random.ts';
 
 /**
  * @param {{ appId: string, body: any }[]} events in true order

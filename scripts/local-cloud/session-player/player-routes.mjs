@@ -1,10 +1,10 @@
 // POST /__local/rtk/sessions/play: plays a session (options as in player.mjs) and answers the ground truth,
 // after the first delivery attempt of every webhook (bounded by `waitMs`, default 10 s).
-import { json } from '../http/cf-envelope.mjs';
-import { readJson } from '../http/request-body.mjs';
+import { json } from '../http/cf-envelope.ts';
+import { readJson } from '../http/request-body.ts';
 import { playSession } from './player.mjs';
 
-/** @param {import('../http/router.mjs').Router} router @param {any} context */
+/** @param {import('../http/router.ts').Router} router @param {any} context */
 export function registerPlayerRoutes(router, context) {
   router.add('POST', '/__local/rtk/sessions/play', {}, async ({ request }) => {
     const options = await readJson(request);

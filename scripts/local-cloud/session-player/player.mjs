@@ -3,8 +3,8 @@
 // INVOKED → RECORDING → UPLOADING → UPLOADED (or ERRORED), optional livestream — and fires the matching webhooks
 // in order, optionally duplicated, reordered or dropped. Returns the ground truth.
 import { randomUUID } from 'node:crypto';
-import { mulberry32 } from '../faults/seeded-random.mjs';
-import { RtkApiError } from '../realtimekit/rtk-envelope.mjs';
+import { mulberry32 } from '../faults/seeded-random.ts';
+import { RtkApiError } from '../realtimekit/rtk-envelope.ts';
 import { perturb } from './perturbation.mjs';
 
 const LINES = [

@@ -29,7 +29,7 @@ export function servingVersions(script) {
 
 export class WorkersRuntime {
   /**
-   * @param {{ store: import('../state/store.mjs').StateStore, stateDir: string, verbose?: boolean }} options
+   * @param {{ store: import('../state/store.ts').StateStore, stateDir: string, verbose?: boolean }} options
    */
   constructor({ store, stateDir, verbose = false }) {
     this.store = store;

@@ -9,7 +9,7 @@ const NOTHING_HERE =
 
 export class WorkersDevEndpoints {
   /**
-   * @param {{ store: import('../state/store.mjs').StateStore, runtime: import('./runtime.mjs').WorkersRuntime, faults: import('../faults/fault-plan.mjs').FaultPlan }} deps
+   * @param {{ store: import('../state/store.ts').StateStore, runtime: import('./runtime.mjs').WorkersRuntime, faults: import('../faults/fault-plan.ts').FaultPlan }} deps
    */
   constructor({ store, runtime, faults }) {
     this.store = store;

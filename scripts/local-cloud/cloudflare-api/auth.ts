@@ -4,39 +4,32 @@
 //  - unknown, disabled, expired     → 403, 10000 "Authentication error" (401, 1000 "Invalid API Token" on verify routes)
 //  - missing permission             → 403, 10000 "Authentication error"
 //  - another account's id           → 403, 10000; malformed account id → 400, 7003
-import { CfApiError } from '../http/cf-envelope.mjs';
-import { hasPermission } from './permissions.mjs';
+import { CfApiError } from '../http/cf-envelope.ts';
+import type { ApiToken, State } from '../state/state.ts';
+import { hasPermission } from './permissions.ts';
 
 const TOKEN_FORMAT = /^[A-Za-z0-9_-]{20,}$/;
 
 export const authenticationError = () => new CfApiError(403, 10000, 'Authentication error');
 
-/** @param {Request} request */
-export function bearerValue(request) {
+export function bearerValue(request: Request): string {
   const header = request.headers.get('authorization');
-  if (header === null) {
-    if (request.headers.get('x-auth-key') || request.headers.get('x-auth-email'))
-      throw new CfApiError(400, 6003, 'Invalid request headers', {
-        errorChain: [{ code: 6103, message: 'Invalid format for X-Auth-Key header' }],
-      });
+  // No bearer token: Cloudflare answers as if the legacy X-Auth-Key credentials were malformed.
+  if (header === null)
     throw new CfApiError(400, 6003, 'Invalid request headers', {
       errorChain: [{ code: 6103, message: 'Invalid format for X-Auth-Key header' }],
     });
-  }
   const m = /^Bearer (.+)$/.exec(header.trim());
-  if (!m || !TOKEN_FORMAT.test(m[1]))
+  const value = m?.[1];
+  if (!value || !TOKEN_FORMAT.test(value))
     throw new CfApiError(400, 6003, 'Invalid request headers', {
       errorChain: [{ code: 6111, message: 'Invalid format for Authorization header' }],
     });
-  return m[1];
+  return value;
 }
 
-/**
- * @param {any} state the store's data
- * @param {string} value
- * @returns {any | null} the active token record
- */
-export function findActiveToken(state, value) {
+/** The active token with this value, if any. */
+export function findActiveToken(state: State, value: string): ApiToken | null {
   const token = state.tokens.find((t) => t.value === value);
   if (!token) return null;
   if (token.status !== 'active') return null;
@@ -46,13 +39,12 @@ export function findActiveToken(state, value) {
   return token;
 }
 
-/**
- * Checks a request against a route's requirements.
- * @param {any} state
- * @param {Request} request
- * @param {{ permission?: string, accountId?: string, verifyRoute?: boolean }} need
- */
-export function authorize(state, request, need) {
+/** Checks a request against a route's requirements; returns the caller's token. */
+export function authorize(
+  state: State,
+  request: Request,
+  need: { permission?: string; accountId?: string; verifyRoute?: boolean },
+): ApiToken {
   const value = bearerValue(request);
   const token = findActiveToken(state, value);
   if (!token) {

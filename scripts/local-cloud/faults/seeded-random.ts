@@ -1,7 +1,7 @@
 // Small deterministic PRNG (mulberry32) so fault plans replay identically for a given seed.
 
-/** @param {number} seed @returns {() => number} uniform in [0, 1) */
-export function mulberry32(seed) {
+/** Uniform in [0, 1). */
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -13,7 +13,7 @@ export function mulberry32(seed) {
 }
 
 /** Folds a string into a 32-bit seed. */
-export function hashSeed(text) {
+export function hashSeed(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   return h >>> 0;

@@ -1,6 +1,6 @@
 // API token permissions. Stored canonically as `<group>:read` / `<group>:write` (write implies read);
 // Cloudflare's display names ("Workers Scripts Write", "D1 Edit", "Realtime Admin", "Zone Read") are accepted.
-import { CfApiError } from '../http/cf-envelope.mjs';
+import { CfApiError } from '../http/cf-envelope.ts';
 
 /** Permission groups the local cloud knows, with Cloudflare's names. */
 export const PERMISSION_GROUPS = [
@@ -16,10 +16,9 @@ export const PERMISSION_GROUPS = [
 export const ALL_PERMISSIONS = PERMISSION_GROUPS.flatMap((g) => [`${g.key}:read`, `${g.key}:write`]);
 
 /**
- * @param {string} raw e.g. "d1:write", "D1 Edit", "Workers Scripts Read", "Realtime Admin", "Zone Read"
- * @returns {string} canonical `<group>:read|write`
+ * Canonical `<group>:read|write` of e.g. "d1:write", "D1 Edit", "Workers Scripts Read", "Realtime Admin", "Zone Read".
  */
-export function canonicalPermission(raw) {
+export function canonicalPermission(raw: unknown): string {
   if (typeof raw !== 'string') throw new CfApiError(400, 1001, 'Permissions must be strings.');
   const text = raw.trim();
   const colon = /^([a-z_0-9]+):(read|write)$/.exec(text);
@@ -35,18 +34,15 @@ export function canonicalPermission(raw) {
   throw new CfApiError(400, 1001, `Unknown permission "${raw}". Known: ${ALL_PERMISSIONS.join(', ')}`);
 }
 
-/**
- * @param {string[]} granted canonical permissions
- * @param {string} needed canonical permission
- */
-export function hasPermission(granted, needed) {
+/** Whether `granted` (canonical) includes `needed` (canonical), write implying read. */
+export function hasPermission(granted: string[], needed: string): boolean {
   if (granted.includes(needed)) return true;
   const [group, level] = needed.split(':');
   return level === 'read' && granted.includes(`${group}:write`);
 }
 
 /** Human labels for a token listing (policies-ish). */
-export const permissionLabel = (canonical) => {
+export const permissionLabel = (canonical: string): string => {
   const [key, level] = canonical.split(':');
   const group = PERMISSION_GROUPS.find((g) => g.key === key);
   if (key === 'realtime') return level === 'write' ? 'Realtime Admin' : 'Realtime';

@@ -1,7 +1,7 @@
 // Request bodies RealtimeKit accepts (rtk.md §1), as zod schemas. Objects are loose (unknown keys are kept,
 // as RTK ignores them) but every documented field is type- and enum-checked.
 import { z } from 'zod';
-import { RtkApiError } from './rtk-envelope.mjs';
+import { RtkApiError } from './rtk-envelope.ts';
 
 export const WEBHOOK_EVENTS = [
   'meeting.started',
@@ -13,7 +13,9 @@ export const WEBHOOK_EVENTS = [
   'livestreaming.statusUpdate',
   'meeting.transcript',
   'meeting.summary',
-];
+] as const;
+
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 const quality = z.enum(['hd', 'vga', 'qvga', 'fhd', 'uhd']);
 const canProduce = z.enum(['ALLOWED', 'NOT_ALLOWED', 'CAN_REQUEST']);
@@ -92,7 +94,7 @@ const presetPermissions = z.looseObject({
   polls: z.looseObject({ can_create: bool, can_view: bool, can_vote: bool }).optional(),
 });
 
-const colorScale = (keys) => z.looseObject(Object.fromEntries(keys.map((k) => [k, z.string()])));
+const colorScale = (keys: string[]) => z.looseObject(Object.fromEntries(keys.map((k) => [k, z.string()])));
 const presetUi = z.looseObject({
   design_tokens: z.looseObject({
     border_radius: z.enum(['sharp', 'rounded', 'extra-rounded', 'circular']).optional(),
@@ -296,14 +298,14 @@ export const pollBody = z.looseObject({
   hide_votes: bool.optional(),
 });
 
-/**
- * Parses a JSON request body with a schema; 400 with the first issue on failure.
- * @template T @param {Request} request @param {z.ZodType<T>} schema @param {{ optional?: boolean }} [options]
- * @returns {Promise<T>}
- */
-export async function parseBody(request, schema, { optional = false } = {}) {
+/** Parses a JSON request body with a schema; 400 with the first issue on failure. */
+export async function parseBody<Schema extends z.ZodType>(
+  request: Request,
+  schema: Schema,
+  { optional = false }: { optional?: boolean } = {},
+): Promise<z.infer<Schema>> {
   const text = await request.text();
-  let value;
+  let value: unknown;
   if (!text.trim()) {
     if (!optional) throw new RtkApiError(400, 'A JSON body is required.');
     value = {};
@@ -316,8 +318,13 @@ export async function parseBody(request, schema, { optional = false } = {}) {
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new RtkApiError(400, `Invalid request body: ${issue.path.join('.') || '(body)'}: ${issue.message}`);
+    throw new RtkApiError(400, `Invalid request body: ${firstIssue(parsed.error)}`);
   }
   return parsed.data;
+}
+
+/** `path: message` of a zod error's first issue. */
+export function firstIssue(error: z.ZodError): string {
+  const issue = error.issues[0];
+  return `${issue?.path.join('.') || '(body)'}: ${issue?.message}`;
 }

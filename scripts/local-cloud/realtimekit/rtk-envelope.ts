@@ -1,31 +1,32 @@
 // RealtimeKit's own envelope: { success, data, paging? } (rtk.md §1.1). Errors: { success: false, error: { code, message } }
 // (RTK's error body is undocumented; this follows its predecessor Dyte's v2 API).
-import { json } from '../http/cf-envelope.mjs';
+import { json } from '../http/cf-envelope.ts';
 
 export class RtkApiError extends Error {
-  /** @param {number} status @param {string} message */
-  constructor(status, message) {
+  readonly status: number;
+
+  constructor(status: number, message: string) {
     super(message);
     this.status = status;
   }
 
-  toResponse() {
+  toResponse(): Response {
     return json(this.status, { success: false, error: { code: this.status, message: this.message } });
   }
 }
 
-/** @param {unknown} data @param {{ paging?: object, status?: number }} [options] */
-export function rtkOk(data, { paging, status = 200 } = {}) {
-  const body = { success: true, data };
-  if (paging) body.paging = paging;
-  return json(status, body);
+export interface RtkPaging {
+  total_count: number;
+  start_offset: number;
+  end_offset: number;
 }
 
-/**
- * Pages with RTK's `page_no` / `per_page`; returns the slice and RTK's paging object.
- * @param {URL} url @param {unknown[]} items
- */
-export function rtkPage(url, items, defaultPerPage = 20) {
+export function rtkOk(data: unknown, { paging, status = 200 }: { paging?: RtkPaging; status?: number } = {}): Response {
+  return json(status, { success: true, data, ...(paging ? { paging } : {}) });
+}
+
+/** Pages with RTK's `page_no` / `per_page`; returns the slice and RTK's paging object. */
+export function rtkPage<T>(url: URL, items: T[], defaultPerPage = 20): { slice: T[]; paging: RtkPaging } {
   const pageNo = Number(url.searchParams.get('page_no') ?? 1);
   const perPage = Number(url.searchParams.get('per_page') ?? defaultPerPage);
   if (!Number.isInteger(pageNo) || pageNo < 1) throw new RtkApiError(400, 'page_no must be a positive integer');

@@ -10,7 +10,7 @@ export const uuid = () => randomUUID();
 const TOKEN_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-';
 
 /** A 40-character API token value, like Cloudflare's. */
-export function apiTokenValue() {
+export function apiTokenValue(): string {
   const bytes = randomBytes(40);
   let out = '';
   for (const b of bytes) out += TOKEN_ALPHABET[b % TOKEN_ALPHABET.length];

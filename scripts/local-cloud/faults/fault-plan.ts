@@ -15,13 +15,58 @@
 // }
 // Rules live in the main plan (replaced as a whole) or in named sets, so several test files sharing one local
 // cloud can each change their own rules without wiping the others'.
-import { CfApiError } from '../http/cf-envelope.mjs';
-import { hashSeed, mulberry32 } from './seeded-random.mjs';
+import { CfApiError } from '../http/cf-envelope.ts';
+import { hashSeed, mulberry32 } from './seeded-random.ts';
 
-const escapeRegex = (s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+export type FaultTarget = 'api' | 'worker' | 'webhook' | 'download' | 'mail';
 
-/** @param {string} pattern */
-export function globToRegExp(pattern) {
+export interface FaultRule {
+  target?: FaultTarget;
+  method?: string;
+  path: string;
+  latencyMs?: Latency;
+  errorRate?: number;
+  status?: number;
+  code?: number;
+  message?: string;
+  timeoutRate?: number;
+  failNth?: number[];
+  times?: number;
+}
+
+export type Latency = number | { min: number; max: number } | { mean: number; stddev?: number };
+
+export interface FaultConfig {
+  seed?: number;
+  rules?: FaultRule[];
+}
+
+/** What happens to one call. */
+export interface FaultOutcome {
+  delayMs: number;
+  fail: null | { status: number; code?: number; message?: string };
+  timeout: boolean;
+}
+
+/** A rule with how often it matched (`calls`) and how often it faulted (`applied`). */
+export type DescribedRule = FaultRule & { calls: number; applied: number };
+
+interface CompiledRule {
+  rule: FaultRule & { target: FaultTarget };
+  regex: RegExp;
+  random: () => number;
+  calls: number;
+  applied: number;
+}
+
+interface CompiledSet {
+  seed: number;
+  rules: CompiledRule[];
+}
+
+const escapeRegex = (s: string) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+
+export function globToRegExp(pattern: string): RegExp {
   const source = pattern
     .split('**')
     .map((part) => part.split('*').map(escapeRegex).join('[^/]*'))
@@ -29,38 +74,36 @@ export function globToRegExp(pattern) {
   return new RegExp(`^${source}/?$`);
 }
 
-const VALID_TARGETS = ['api', 'worker', 'webhook', 'download', 'mail'];
+const VALID_TARGETS: readonly string[] = ['api', 'worker', 'webhook', 'download', 'mail'] satisfies FaultTarget[];
 
-/** @param {any} rule */
-export function validateRule(rule) {
-  const bad = (message) => new CfApiError(400, 1001, `Invalid fault rule: ${message}`);
-  if (typeof rule !== 'object' || rule === null || Array.isArray(rule)) throw bad('must be an object');
+/** Checks a rule from a fault plan (JSON); a 400 names what is wrong. */
+export function validateRule(input: unknown): FaultRule {
+  const bad = (message: string) => new CfApiError(400, 1001, `Invalid fault rule: ${message}`);
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) throw bad('must be an object');
+  const rule: Record<string, unknown> = { ...input };
   if (typeof rule.path !== 'string' || !rule.path) throw bad('`path` is required');
-  if (rule.target !== undefined && !VALID_TARGETS.includes(rule.target))
+  if (rule.target !== undefined && !VALID_TARGETS.includes(rule.target as string))
     throw bad(`target must be one of ${VALID_TARGETS.join(', ')}`);
   for (const key of ['errorRate', 'timeoutRate']) {
-    if (rule[key] !== undefined && !(typeof rule[key] === 'number' && rule[key] >= 0 && rule[key] <= 1))
+    const rate = rule[key];
+    if (rate !== undefined && !(typeof rate === 'number' && rate >= 0 && rate <= 1))
       throw bad(`${key} must be within [0, 1]`);
   }
-  if (
-    rule.failNth !== undefined &&
-    !(Array.isArray(rule.failNth) && rule.failNth.every((n) => Number.isInteger(n) && n > 0))
-  )
+  const { failNth, status, latencyMs: l } = rule;
+  if (failNth !== undefined && !(Array.isArray(failNth) && failNth.every((n) => Number.isInteger(n) && n > 0)))
     throw bad('failNth must be positive integers');
-  if (rule.status !== undefined && !(Number.isInteger(rule.status) && rule.status >= 400 && rule.status <= 599))
+  if (status !== undefined && !(Number.isInteger(status) && (status as number) >= 400 && (status as number) <= 599))
     throw bad('status must be 400–599');
-  const l = rule.latencyMs;
   if (
     l !== undefined &&
     !(typeof l === 'number' && l >= 0) &&
     !(typeof l === 'object' && l !== null && (('min' in l && 'max' in l) || 'mean' in l))
   )
     throw bad('latencyMs must be a number, {min,max} or {mean,stddev}');
-  return rule;
+  return input as FaultRule;
 }
 
-/** @param {{ seed?: number, rules?: any[] }} config */
-function compile({ seed = 1, rules = [] }) {
+function compile({ seed = 1, rules = [] }: FaultConfig): CompiledSet {
   rules.forEach(validateRule);
   return {
     seed,
@@ -74,33 +117,37 @@ function compile({ seed = 1, rules = [] }) {
   };
 }
 
-const describeRules = (compiled) => compiled.rules.map((r) => ({ ...r.rule, calls: r.calls, applied: r.applied }));
+const describeRules = (compiled: CompiledSet): DescribedRule[] =>
+  compiled.rules.map((r) => ({ ...r.rule, calls: r.calls, applied: r.applied }));
 
 export class FaultPlan {
-  /** @param {{ seed?: number, rules?: any[] }} [config] */
-  constructor(config = {}) {
-    /** @type {Map<string, ReturnType<typeof compile>>} named sets, beside the main plan */
-    this.sets = new Map();
+  /** Named sets, beside the main plan. */
+  readonly sets = new Map<string, CompiledSet>();
+  seed = 1;
+  rules: CompiledRule[] = [];
+  /** Recent faults (the last 1,000). */
+  log: (FaultOutcome & { at: string; target: FaultTarget; method: string; path: string })[] = [];
+
+  constructor(config: FaultConfig = {}) {
     this.configure(config);
-    /** @type {any[]} */
-    this.log = [];
   }
 
   /** Replaces the main plan; counters and random streams restart from the seed. Named sets stay. */
-  configure(config = {}) {
+  configure(config: FaultConfig = {}): void {
     const compiled = compile(config);
     this.seed = compiled.seed;
     this.rules = compiled.rules;
   }
 
   /** Replaces one named set (its counters and random streams restart); an empty rule list removes it. */
-  configureSet(name, config = {}) {
+  configureSet(name: string, config: FaultConfig = {}): void {
     const compiled = compile(config);
     if (compiled.rules.length) this.sets.set(name, compiled);
     else this.sets.delete(name);
   }
 
-  describe() {
+  /** The plan with per-rule counters, as `GET /__local/faults` shows it. */
+  describe(): { seed: number; rules: DescribedRule[]; sets: Record<string, { seed: number; rules: DescribedRule[] }> } {
     return {
       seed: this.seed,
       rules: describeRules(this),
@@ -110,15 +157,9 @@ export class FaultPlan {
     };
   }
 
-  /**
-   * Decides what happens to one call.
-   * @param {'api'|'worker'|'webhook'|'download'|'mail'} target
-   * @param {string} method
-   * @param {string} path
-   * @returns {{ delayMs: number, fail: null | { status: number, code?: number, message?: string }, timeout: boolean }}
-   */
-  decide(target, method, path) {
-    const outcome = { delayMs: 0, fail: null, timeout: false };
+  /** Decides what happens to one call. */
+  decide(target: FaultTarget, method: string, path: string): FaultOutcome {
+    const outcome: FaultOutcome = { delayMs: 0, fail: null, timeout: false };
     for (const entry of [this.rules, ...[...this.sets.values()].map((set) => set.rules)].flat()) {
       const { rule } = entry;
       if (rule.target !== target) continue;
@@ -148,12 +189,14 @@ export class FaultPlan {
 /**
  * For routes outside the API (downloads, the mail sink): waits out the injected latency, then answers the
  * injected failure through `fail(status, message)`, hangs on a timeout, or returns null to serve the call.
- * @param {FaultPlan} faults
- * @param {'download'|'mail'} target
- * @param {(status: number, message: string) => Response} fail
- * @returns {Promise<Response | null>}
  */
-export async function injectedAnswer(faults, target, method, path, fail) {
+export async function injectedAnswer(
+  faults: FaultPlan,
+  target: 'download' | 'mail',
+  method: string,
+  path: string,
+  fail: (status: number, message: string) => Response,
+): Promise<Response | null> {
   const fault = faults.decide(target, method, path);
   if (fault.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
   if (fault.timeout) return new Promise(() => {}); // the caller's timeout (or socket close) ends it
@@ -161,7 +204,7 @@ export async function injectedAnswer(faults, target, method, path, fail) {
   return null;
 }
 
-function sampleLatency(spec, random) {
+function sampleLatency(spec: Latency | undefined, random: () => number): number {
   if (spec === undefined) return 0;
   if (typeof spec === 'number') return spec;
   if ('min' in spec) return spec.min + random() * (spec.max - spec.min);

@@ -3,30 +3,27 @@
 // halfway leaves nothing behind.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { State } from './state.ts';
 
 export class StateStore {
-  /** @param {string} stateDir @param {() => any} initial */
-  constructor(stateDir, initial) {
-    this.stateDir = stateDir;
+  readonly file: string;
+  data: State;
+
+  constructor(stateDir: string, initial: () => State) {
     this.file = join(stateDir, 'state.json');
     mkdirSync(stateDir, { recursive: true });
-    this.data = existsSync(this.file) ? JSON.parse(readFileSync(this.file, 'utf8')) : initial();
+    this.data = existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as State) : initial();
     this.save();
   }
 
-  save() {
+  save(): void {
     const temp = `${this.file}.${process.pid}.tmp`;
     writeFileSync(temp, JSON.stringify(this.data));
     renameSync(temp, this.file);
   }
 
-  /**
-   * Runs `mutate` on a copy of the state; commits (and saves) only if it returns without throwing.
-   * @template T
-   * @param {(draft: any) => T} mutate
-   * @returns {T}
-   */
-  transact(mutate) {
+  /** Runs `mutate` on a copy of the state; commits (and saves) only if it returns without throwing. */
+  transact<T>(mutate: (draft: State) => T): T {
     const draft = structuredClone(this.data);
     const result = mutate(draft);
     if (result instanceof Promise) throw new Error('transact() takes a synchronous function');
@@ -36,12 +33,11 @@ export class StateStore {
   }
 
   /** A deep copy, for later `restore()` if an external step (e.g. workerd start) fails. */
-  snapshot() {
+  snapshot(): State {
     return structuredClone(this.data);
   }
 
-  /** @param {any} snapshot */
-  restore(snapshot) {
+  restore(snapshot: State): void {
     this.data = snapshot;
     this.save();
   }

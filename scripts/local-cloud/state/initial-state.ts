@@ -1,10 +1,11 @@
 // The state of a brand-new local cloud: one account, one full-permission user token, one zone.
-import { ALL_PERMISSIONS } from '../cloudflare-api/permissions.mjs';
-import { apiTokenValue, hex32, nowIso } from './ids.mjs';
+import { ALL_PERMISSIONS } from '../cloudflare-api/permissions.ts';
+import { apiTokenValue, hex32, nowIso } from './ids.ts';
+import type { State } from './state.ts';
 
 export const STATE_VERSION = 1;
 
-export function initialState() {
+export function initialState(): State {
   const accountId = hex32();
   const created = nowIso();
   return {

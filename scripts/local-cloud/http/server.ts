@@ -1,23 +1,29 @@
 // The local cloud's main HTTP server: Cloudflare API v4 (+ RealtimeKit) under /client/v4, the webhook key at
 // /.well-known/webhooks.json, control routes under /__local, redirects /__workers/{script} → the script's
 // own port, and custom domains by Host header.
-import http from 'node:http';
-import { CfApiError, json, methodNotAllowed, notFoundRoute } from './cf-envelope.mjs';
-import { toWebRequest, writeWebResponse } from './node-adapter.mjs';
-import { authorize } from '../cloudflare-api/auth.mjs';
-import { RtkApiError } from '../realtimekit/rtk-envelope.mjs';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { CfApiError, json, methodNotAllowed, notFoundRoute } from './cf-envelope.ts';
+import { toWebRequest, writeWebResponse } from './node-adapter.ts';
+import { authorize } from '../cloudflare-api/auth.ts';
+import { RtkApiError } from '../realtimekit/rtk-envelope.ts';
+import type { FaultPlan } from '../faults/fault-plan.ts';
+import type { StateStore } from '../state/store.ts';
+import type { Router } from './router.ts';
+import type { ApiToken } from '../state/state.ts';
 
-/**
- * @param {object} deps
- * @param {import('./router.mjs').Router} deps.apiRouter   Cloudflare + RTK routes (auth + faults apply)
- * @param {import('./router.mjs').Router} deps.openRouter  control routes, well-known, downloads (no auth)
- * @param {import('../state/store.mjs').StateStore} deps.store
- * @param {import('../faults/fault-plan.mjs').FaultPlan} deps.faults
- * @param {(req: any, res: any) => Promise<boolean>} deps.customDomains  answers if the Host is a custom domain
- * @param {{ log?: (line: string) => void }} [deps.options]
- */
-export function createMainServer({ apiRouter, openRouter, store, faults, customDomains, options = {} }) {
-  const log = options.log ?? (() => {});
+export interface MainServerDeps {
+  /** Cloudflare + RTK routes (auth + faults apply). */
+  apiRouter: Router;
+  /** Control routes, well-known, downloads (no auth). */
+  openRouter: Router;
+  store: StateStore;
+  faults: FaultPlan;
+  /** Answers (and returns true) if the Host is a custom domain. */
+  customDomains: (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
+  log: (line: string) => void;
+}
+
+export function createMainServer({ apiRouter, openRouter, store, faults, customDomains, log }: MainServerDeps) {
   const server = http.createServer(async (req, res) => {
     try {
       if (await customDomains(req, res)) return;
@@ -50,7 +56,7 @@ export function createMainServer({ apiRouter, openRouter, store, faults, customD
       const response = await dispatch(isApi ? apiRouter : openRouter, request, url, store, isApi);
       await writeWebResponse(response, res, request.method);
     } catch (error) {
-      log(`local cloud: unhandled ${error?.stack ?? error}`);
+      log(`local cloud: unhandled ${error instanceof Error ? error.stack : error}`);
       if (!res.headersSent) {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(
@@ -67,7 +73,13 @@ export function createMainServer({ apiRouter, openRouter, store, faults, customD
   return server;
 }
 
-async function dispatch(router, request, url, store, isApi) {
+async function dispatch(
+  router: Router,
+  request: Request,
+  url: URL,
+  store: StateStore,
+  isApi: boolean,
+): Promise<Response> {
   const match = router.match(request.method, url.pathname);
   if (!match.route) {
     if (!isApi) return json(404, { success: false, error: { message: `No local cloud route for ${url.pathname}` } });
@@ -75,7 +87,7 @@ async function dispatch(router, request, url, store, isApi) {
   }
   const { route, params } = match;
   try {
-    let auth;
+    let auth: ApiToken | undefined;
     if (isApi && !route.meta.public) {
       auth = authorize(store.data, request, {
         permission:
