@@ -23,3 +23,7 @@ export async function readJson(
 
 export const isPlainObject = (value: unknown): value is JsonObject =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Whether `value` is one of `options`. */
+export const isOneOf = <T extends string>(options: readonly T[], value: unknown): value is T =>
+  options.includes(value as T);

@@ -90,3 +90,5 @@ export interface Schedule {
   created_on: string;
   modified_on: string;
 }
+
+export const latestVersion = (script: ScriptRecord): WorkerVersion | null => script.versions.at(-1) ?? null;

@@ -1,7 +1,10 @@
 // Accounts and zones.
 import { CfApiError, cfOk, cfPage } from '../http/cf-envelope.ts';
+import type { Router } from '../http/router.ts';
+import type { Account, Zone } from '../state/state.ts';
+import type { StateStore } from '../state/store.ts';
 
-export const accountView = (account) => ({
+export const accountView = (account: Account) => ({
   id: account.id,
   name: account.name,
   type: 'standard',
@@ -9,7 +12,7 @@ export const accountView = (account) => ({
   settings: { enforce_twofactor: false, api_access_enabled: null, abuse_contact_email: null },
 });
 
-export const zoneView = (zone, account) => ({
+export const zoneView = (zone: Zone, account: Account) => ({
   id: zone.id,
   name: zone.name,
   status: zone.status,
@@ -41,10 +44,9 @@ export const zoneView = (zone, account) => ({
   meta: { step: 2, custom_certificate_quota: 0, page_rule_quota: 3, phishing_detected: false },
 });
 
-/** @param {import('../http/router.ts').Router} router @param {{ store: import('../state/store.ts').StateStore }} deps */
-export function registerAccountRoutes(router, { store }) {
+export function registerAccountRoutes(router: Router, { store }: { store: StateStore }): void {
   router.add('GET', '/client/v4/accounts', {}, ({ auth, url }) => {
-    if (auth.kind === 'account')
+    if (auth?.kind === 'account')
       throw new CfApiError(400, 1001, 'List accounts endpoint does not support account owned tokens.');
     const name = url.searchParams.get('name');
     const accounts = [store.data.account].filter((a) => !name || a.name.toLowerCase().includes(name.toLowerCase()));

@@ -1,9 +1,20 @@
 // Fires deployed Workers' cron schedules on time (at the start of each matching UTC minute), like Cloudflare.
-import { servingVersions } from './runtime.mjs';
-import { parseCron } from './cron.mjs';
+import { errorMessage } from '../error-message.ts';
+import type { StateStore } from '../state/store.ts';
+import { parseCron } from './cron.ts';
+import { servingVersions, type WorkersRuntime } from './runtime.ts';
 
-export function startCronTicker({ store, runtime, log }) {
-  let timer = null;
+/** Returns a function that stops it. */
+export function startCronTicker({
+  store,
+  runtime,
+  log,
+}: {
+  store: StateStore;
+  runtime: WorkersRuntime;
+  log: (line: string) => void;
+}): () => void {
+  let timer: NodeJS.Timeout | undefined;
   const tick = async () => {
     const now = new Date();
     now.setUTCSeconds(0, 0);
@@ -13,7 +24,7 @@ export function startCronTicker({ store, runtime, log }) {
         try {
           if (parseCron(cron)(now)) await runtime.scheduled(script.name, cron, now);
         } catch (error) {
-          log(`cron ${cron} of ${script.name} failed: ${error?.message ?? error}`);
+          log(`cron ${cron} of ${script.name} failed: ${errorMessage(error)}`);
         }
       }
     }

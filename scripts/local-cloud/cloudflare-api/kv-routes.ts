@@ -1,23 +1,30 @@
 // Workers KV: namespaces + values, on Miniflare's KV store (the same one a Worker binding sees).
 import { CfApiError, cfOk, cfPage } from '../http/cf-envelope.ts';
-import { isPlainObject, readJson } from '../http/request-body.ts';
+import { isPlainObject, type JsonObject, readJson } from '../http/request-body.ts';
+import type { Router } from '../http/router.ts';
 import { hex32 } from '../state/ids.ts';
+import type { KvNamespaceRecord } from '../state/state.ts';
+import type { StateStore } from '../state/store.ts';
+import type { KvNamespace, WorkersRuntime } from '../workers-runtime/runtime.ts';
+
+type PutOptions = NonNullable<Parameters<KvNamespace['put']>[2]>;
 
 const namespaceNotFound = () => new CfApiError(404, 10013, "get namespace: 'namespace not found'");
 const keyNotFound = () => new CfApiError(404, 10009, "get: 'key not found'");
 const MAX_KEY_BYTES = 512;
 const MAX_VALUE_BYTES = 25 * 1024 * 1024;
 
-const view = (ns) => ({ id: ns.id, title: ns.title, supports_url_encoding: true });
+const view = (ns: KvNamespaceRecord) => ({ id: ns.id, title: ns.title, supports_url_encoding: true });
 
-function checkKey(key) {
+function checkKey(key: string) {
   if (!key || Buffer.byteLength(key) > MAX_KEY_BYTES)
     throw new CfApiError(400, 10019, 'Key names must be 1–512 bytes.');
   if (key === '.' || key === '..') throw new CfApiError(400, 10020, 'Key names "." and ".." are not allowed.');
 }
 
-function expirationOptions(source) {
-  const options = {};
+/** `expiration` / `expiration_ttl` of a query string or a bulk item. */
+function expirationOptions(source: JsonObject): PutOptions {
+  const options: PutOptions = {};
   const expiration = source.expiration ?? null;
   const ttl = source.expiration_ttl ?? null;
   if (expiration !== null && expiration !== '') {
@@ -35,22 +42,22 @@ function expirationOptions(source) {
   return options;
 }
 
-/**
- * @param {import('../http/router.ts').Router} router
- * @param {{ store: import('../state/store.ts').StateStore, runtime: import('../workers-runtime/runtime.mjs').WorkersRuntime }} deps
- */
-export function registerKvRoutes(router, { store, runtime }) {
+export function registerKvRoutes(
+  router: Router,
+  { store, runtime }: { store: StateStore; runtime: WorkersRuntime },
+): void {
   const base = '/client/v4/accounts/:accountId/storage/kv/namespaces';
-  const find = (id) => {
+  const find = (id: string) => {
     const ns = store.data.kv.find((n) => n.id === id);
     if (!ns) throw namespaceNotFound();
     return ns;
   };
-  const readTitle = async (request) => {
+  const readTitle = async (request: Request) => {
     const body = await readJson(request);
-    if (!isPlainObject(body) || typeof body.title !== 'string' || !body.title.trim() || body.title.length > 512)
+    const title = isPlainObject(body) ? body.title : undefined;
+    if (typeof title !== 'string' || !title.trim() || title.length > 512)
       throw new CfApiError(400, 10019, 'A namespace `title` (1–512 characters) is required.');
-    return body.title;
+    return title;
   };
 
   router.add('POST', base, { account: true, permission: 'workers_kv:write' }, async ({ request }) => {
@@ -68,10 +75,8 @@ export function registerKvRoutes(router, { store, runtime }) {
 
   router.add('GET', base, { account: true, permission: 'workers_kv:read' }, ({ url }) => {
     const direction = url.searchParams.get('direction') === 'desc' ? -1 : 1;
-    const order = url.searchParams.get('order') ?? 'title';
-    const list = [...store.data.kv].sort(
-      (a, b) => direction * String(a[order] ?? a.title).localeCompare(String(b[order] ?? b.title)),
-    );
+    const order = url.searchParams.get('order') === 'id' ? 'id' : 'title';
+    const list = [...store.data.kv].sort((a, b) => direction * a[order].localeCompare(b[order]));
     return cfPage(url, list.map(view), { defaultPerPage: 20, maxPerPage: 1000 });
   });
 
@@ -90,6 +95,7 @@ export function registerKvRoutes(router, { store, runtime }) {
         if (s.kv.some((n) => n.title === title && n.id !== params.namespaceId))
           throw new CfApiError(400, 10014, 'a namespace with this account ID and title already exists');
         const target = s.kv.find((n) => n.id === params.namespaceId);
+        if (!target) throw namespaceNotFound();
         target.title = title;
         return target;
       });
@@ -104,7 +110,7 @@ export function registerKvRoutes(router, { store, runtime }) {
     async ({ params }) => {
       find(params.namespaceId);
       const kv = await runtime.kv(params.namespaceId);
-      let cursor;
+      let cursor: string | undefined;
       do {
         const page = await kv.list({ cursor });
         await Promise.all(page.keys.map((k) => kv.delete(k.name)));
@@ -148,7 +154,7 @@ export function registerKvRoutes(router, { store, runtime }) {
         type: 'arrayBuffer',
       });
       if (value === null) throw keyNotFound();
-      const headers = { 'content-type': 'application/octet-stream' };
+      const headers: Record<string, string> = { 'content-type': 'application/octet-stream' };
       if (metadata !== null) headers['cf-kv-metadata'] = JSON.stringify(metadata);
       return new Response(value, { status: 200, headers });
     },
@@ -177,10 +183,10 @@ export function registerKvRoutes(router, { store, runtime }) {
         expiration: url.searchParams.get('expiration'),
         expiration_ttl: url.searchParams.get('expiration_ttl'),
       });
-      let value;
+      let value: string | ArrayBuffer;
       const type = request.headers.get('content-type') ?? '';
       if (type.startsWith('multipart/form-data')) {
-        let form;
+        let form: FormData;
         try {
           form = await request.formData();
         } catch {
@@ -267,9 +273,10 @@ export function registerKvRoutes(router, { store, runtime }) {
       if (!isPlainObject(body) || !Array.isArray(body.keys) || body.keys.length > 100)
         throw new CfApiError(400, 10026, '`keys` must be an array of at most 100 names.');
       const kv = await runtime.kv(params.namespaceId);
-      const values = {};
+      const values: Record<string, unknown> = {};
       for (const key of body.keys) {
-        const { value, metadata } = await kv.getWithMetadata(key, { type: body.type === 'json' ? 'json' : 'text' });
+        const { value, metadata } =
+          body.type === 'json' ? await kv.getWithMetadata(key, 'json') : await kv.getWithMetadata(key, 'text');
         values[key] = body.withMetadata ? { value, metadata } : value;
       }
       return cfOk({ values });

@@ -4,28 +4,45 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { D1Bookmark } from '../state/state.ts';
+import type { D1 } from '../workers-runtime/runtime.ts';
 
-const quoteIdent = (name) => `"${String(name).replace(/"/g, '""')}"`;
+/** A SQL value as JSON: blobs are `{ $blob: base64 }`. */
+type DumpedValue = string | number | null | { $blob: string };
 
-const encodeValue = (v) => {
+/** Every user table (schema + rows) and the other schema objects (indexes, triggers, views). */
+export interface DatabaseDump {
+  tables: { name: string; sql: string; rows: Record<string, DumpedValue>[] }[];
+  others: SchemaObject[];
+}
+
+interface SchemaObject {
+  type: 'table' | 'index' | 'trigger' | 'view';
+  name: string;
+  sql: string;
+}
+
+const quoteIdent = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+const encodeValue = (v: unknown): DumpedValue => {
   if (v instanceof ArrayBuffer) return { $blob: Buffer.from(v).toString('base64') };
   if (ArrayBuffer.isView(v)) return { $blob: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') };
   if (Array.isArray(v)) return { $blob: Buffer.from(v).toString('base64') };
-  return v;
+  return v as string | number | null;
 };
-const decodeValue = (v) =>
-  v && typeof v === 'object' && '$blob' in v ? new Uint8Array(Buffer.from(v.$blob, 'base64')) : v;
+const decodeValue = (v: DumpedValue | undefined) =>
+  v && typeof v === 'object' ? new Uint8Array(Buffer.from(v.$blob, 'base64')) : v;
 
-/** Dumps the user schema and rows of a D1 database (Miniflare D1 binding). */
-export async function dumpDatabase(db) {
+const USER_OBJECTS = "FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND sql IS NOT NULL";
+
+/** Dumps the user schema and rows of a D1 database. */
+export async function dumpDatabase(db: D1): Promise<DatabaseDump> {
   const { results: objects } = await db
-    .prepare(
-      "SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND sql IS NOT NULL ORDER BY rowid",
-    )
-    .all();
-  const tables = [];
+    .prepare(`SELECT type, name, sql ${USER_OBJECTS} ORDER BY rowid`)
+    .all<SchemaObject>();
+  const tables: DatabaseDump['tables'] = [];
   for (const o of objects.filter((x) => x.type === 'table')) {
-    const { results } = await db.prepare(`SELECT * FROM ${quoteIdent(o.name)}`).all();
+    const { results } = await db.prepare(`SELECT * FROM ${quoteIdent(o.name)}`).all<Record<string, unknown>>();
     tables.push({
       name: o.name,
       sql: o.sql,
@@ -39,12 +56,8 @@ export async function dumpDatabase(db) {
 }
 
 /** Replaces the database's content with a dump, atomically (one D1 batch). */
-export async function restoreDump(db, dump) {
-  const current = await db
-    .prepare(
-      "SELECT type, name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND sql IS NOT NULL",
-    )
-    .all();
+export async function restoreDump(db: D1, dump: DatabaseDump): Promise<void> {
+  const current = await db.prepare(`SELECT type, name ${USER_OBJECTS}`).all<Omit<SchemaObject, 'sql'>>();
   const statements = [db.prepare('PRAGMA defer_foreign_keys = ON')];
   const order = { trigger: 0, view: 1, index: 2, table: 3 };
   for (const o of [...current.results].sort((a, b) => order[a.type] - order[b.type])) {
@@ -69,13 +82,14 @@ export async function restoreDump(db, dump) {
 }
 
 export class TimeTravelArchive {
-  /** @param {string} stateDir */
-  constructor(stateDir) {
+  readonly dir: string;
+
+  constructor(stateDir: string) {
     this.dir = join(stateDir, 'd1-time-travel');
   }
 
-  /** Stores a dump; returns { bookmark, at, hash }. Reuses the latest bookmark if nothing changed. */
-  save(databaseId, previous, dump) {
+  /** Stores a dump; reuses the latest bookmark if nothing changed. */
+  save(databaseId: string, previous: D1Bookmark[], dump: DatabaseDump): D1Bookmark & { reused?: true } {
     const text = JSON.stringify(dump);
     const hash = createHash('sha256').update(text).digest('hex').slice(0, 32);
     const last = previous.at(-1);
@@ -89,9 +103,9 @@ export class TimeTravelArchive {
     return { bookmark, at, hash };
   }
 
-  load(databaseId, bookmark) {
+  load(databaseId: string, bookmark: string): DatabaseDump | null {
     const file = join(this.dir, databaseId, `${bookmark}.json`);
     if (!/^[0-9a-f-]+$/.test(bookmark) || !existsSync(file)) return null;
-    return JSON.parse(readFileSync(file, 'utf8'));
+    return JSON.parse(readFileSync(file, 'utf8')) as DatabaseDump;
   }
 }

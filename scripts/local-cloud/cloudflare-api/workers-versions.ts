@@ -1,14 +1,28 @@
 // Creating Worker versions and deployments in the state, writing their files, and applying them to workerd
 // with rollback: if the new configuration fails to start, the state goes back and the old one keeps serving.
-import { copyFileSync, cpSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { randomUUID } from 'node:crypto';
+import { errorMessage } from '../error-message.ts';
 import { CfApiError } from '../http/cf-envelope.ts';
 import { hex32, nowIso } from '../state/ids.ts';
-import { latestVersion } from './workers-upload-form.mjs';
+import type { AssetManifest, State } from '../state/state.ts';
+import type { StateStore } from '../state/store.ts';
+import {
+  type AssetConfig,
+  type Binding,
+  type Deployment,
+  type DeploymentVersion,
+  latestVersion,
+  type ScriptRecord,
+  type WorkerVersion,
+} from '../state/workers-records.ts';
+import type { WorkersRuntime } from '../workers-runtime/runtime.ts';
+import type { WorkersDevEndpoints } from '../workers-runtime/workers-dev-endpoints.ts';
+import type { UploadedModule, UploadFields } from './workers-upload-form.ts';
 
 /** Handlers a module exports, guessed from its source (Cloudflare reports them after startup). */
-export function detectHandlers(modules, mainModule) {
+export function detectHandlers(modules: UploadedModule[], mainModule: string | null): string[] {
   const source =
     modules.find((m) => m.name === mainModule)?.bytes.toString('utf8') ??
     modules.map((m) => m.bytes.toString('utf8')).join('\n');
@@ -18,10 +32,34 @@ export function detectHandlers(modules, mainModule) {
   return handlers.length ? handlers : ['fetch'];
 }
 
-/**
- * Writes the version's files (modules + assets) and returns the stored version record.
- * @param {{ runtime: any, stateDir: string, script: any, fields: any, modules: any[], assets: { dir: string, config: any } | null, source: string }} args
- */
+/** A version as the versions API shows it: secrets without their text. */
+export const versionView = (v: WorkerVersion) => ({
+  id: v.id,
+  number: v.number,
+  metadata: {
+    created_on: v.created_on,
+    modified_on: v.created_on,
+    source: v.source,
+    author_email: 'local-cloud@castio.test',
+    author_id: 'local',
+    has_preview: false,
+    hasPreview: false,
+  },
+  annotations: v.annotations,
+  resources: {
+    bindings: v.bindings.map((b) => (b.type === 'secret_text' ? { type: b.type, name: b.name } : b)),
+    script: { etag: v.etag, handlers: v.handlers, last_deployed_from: v.source },
+    script_runtime: {
+      compatibility_date: v.compatibility_date,
+      compatibility_flags: v.compatibility_flags,
+      usage_model: 'standard',
+      migration_tag: v.migration_tag ?? undefined,
+    },
+  },
+  startup_time_ms: 5,
+});
+
+/** Writes the version's files (modules + assets) and returns the stored version record. */
 export function buildVersion({
   runtime,
   stateDir,
@@ -31,7 +69,17 @@ export function buildVersion({
   modules,
   assetsFromUpload,
   source,
-}) {
+}: {
+  runtime: WorkersRuntime;
+  stateDir: string;
+  scriptName: string;
+  previousScript: ScriptRecord | null;
+  fields: UploadFields;
+  modules: UploadedModule[];
+  /** The redeemed assets completion token of the upload. */
+  assetsFromUpload: { manifest: AssetManifest; config: AssetConfig } | null;
+  source: string;
+}): WorkerVersion {
   const id = randomUUID();
   const dir = runtime.versionDir(scriptName, id);
   mkdirSync(join(dir, 'modules'), { recursive: true });
@@ -40,7 +88,7 @@ export function buildVersion({
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, m.bytes);
   }
-  let assets = null;
+  let assets: WorkerVersion['assets'] = null;
   if (assetsFromUpload) {
     mkdirSync(join(dir, 'assets'), { recursive: true });
     for (const [path, entry] of Object.entries(assetsFromUpload.manifest)) {
@@ -48,7 +96,7 @@ export function buildVersion({
       mkdirSync(dirname(target), { recursive: true });
       copyFileSync(join(stateDir, 'asset-blobs', entry.hash), target);
     }
-    assets = { config: assetsFromUpload.config ?? {}, files: Object.keys(assetsFromUpload.manifest).length };
+    assets = { config: assetsFromUpload.config, files: Object.keys(assetsFromUpload.manifest).length };
   } else if (fields.keep_assets && previousScript) {
     const prev = latestVersion(previousScript);
     if (prev?.assets) {
@@ -76,7 +124,13 @@ export function buildVersion({
 }
 
 /** Copies a version with new bindings (secrets edits), keeping its files. */
-export function cloneVersionWithBindings(runtime, script, base, bindings, source) {
+export function cloneVersionWithBindings(
+  runtime: WorkersRuntime,
+  script: ScriptRecord,
+  base: WorkerVersion,
+  bindings: Binding[],
+  source: string,
+): WorkerVersion {
   const id = randomUUID();
   cpSync(runtime.versionDir(script.name, base.id), runtime.versionDir(script.name, id), { recursive: true });
   return {
@@ -90,7 +144,7 @@ export function cloneVersionWithBindings(runtime, script, base, bindings, source
   };
 }
 
-export const newScript = (name) => ({
+export const newScript = (name: string): ScriptRecord => ({
   name,
   tag: hex32(),
   created_on: nowIso(),
@@ -105,7 +159,10 @@ export const newScript = (name) => ({
   port: null,
 });
 
-export const deploymentRecord = (versions, { annotations = {}, source = 'api' } = {}) => ({
+export const deploymentRecord = (
+  versions: DeploymentVersion[],
+  { annotations = {}, source = 'api' }: { annotations?: Record<string, unknown>; source?: string } = {},
+): Deployment => ({
   id: randomUUID(),
   created_on: nowIso(),
   source,
@@ -115,10 +172,16 @@ export const deploymentRecord = (versions, { annotations = {}, source = 'api' } 
   author_email: 'local-cloud@castio.test',
 });
 
+export interface DeployDeps {
+  store: StateStore;
+  runtime: WorkersRuntime;
+  endpoints: WorkersDevEndpoints;
+}
+
 /**
  * Applies the store's state to workerd; on a startup failure restores `snapshot`, re-applies, and answers 10021.
  */
-export async function applyOrRollback({ store, runtime, endpoints }, snapshot) {
+export async function applyOrRollback({ store, runtime, endpoints }: DeployDeps, snapshot: State): Promise<void> {
   try {
     await runtime.apply();
   } catch (error) {
@@ -127,11 +190,8 @@ export async function applyOrRollback({ store, runtime, endpoints }, snapshot) {
     throw new CfApiError(
       400,
       10021,
-      `Uncaught error while starting the Worker (startup failed): ${String(error.message).slice(0, 2000)}`,
+      `Uncaught error while starting the Worker (startup failed): ${errorMessage(error).slice(0, 2000)}`,
     );
   }
   await endpoints.sync();
 }
-
-export const existsVersionFiles = (runtime, scriptName, versionId) =>
-  existsSync(runtime.versionDir(scriptName, versionId));

@@ -5,56 +5,77 @@
 //    plus "<script>~<versionId>" and "~split~<script>" when a deployment splits traffic between two versions.
 // Every change of the account's configuration is applied with setOptions (workerd restarts in ~150 ms; all
 // persisted data stays). Applies are serialised.
-import { Log, LogLevel, Miniflare } from 'miniflare';
-import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
-import { workerOptionsForVersion } from './bindings-to-miniflare.mjs';
-import { splitRouterScript } from './split-router-script.mjs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { Log, LogLevel, Miniflare, type SharedOptions, type WorkerOptions } from 'miniflare';
+import type { StateStore } from '../state/store.ts';
+import type { ScriptRecord, WorkerVersion } from '../state/workers-records.ts';
+import { workerOptionsForVersion } from './bindings-to-miniflare.ts';
+import { splitRouterScript } from './split-router-script.ts';
+
+/** The D1 database binding the REST API uses (Miniflare's, so the very SQLite a deployed Worker sees). */
+export type D1 = Awaited<ReturnType<Miniflare['getD1Database']>>;
+export type KvNamespace = Awaited<ReturnType<Miniflare['getKVNamespace']>>;
+export type R2Bucket = Awaited<ReturnType<Miniflare['getR2Bucket']>>;
+
+/** One version of a deployment and its share of the traffic. */
+export interface ServingVersion {
+  version: WorkerVersion;
+  percentage: number;
+}
 
 export const STORAGE_WORKER = '~storage';
 
-export const d1BindingName = (id) => `D1_${id.replace(/[^A-Za-z0-9]/g, '_')}`;
-export const kvBindingName = (id) => `KV_${id.replace(/[^A-Za-z0-9]/g, '_')}`;
-export const r2BindingName = (name) => `R2_${Buffer.from(name).toString('hex')}`;
+export const d1BindingName = (id: string) => `D1_${id.replace(/[^A-Za-z0-9]/g, '_')}`;
+export const kvBindingName = (id: string) => `KV_${id.replace(/[^A-Za-z0-9]/g, '_')}`;
+export const r2BindingName = (name: string) => `R2_${Buffer.from(name).toString('hex')}`;
 
 /** The deployment that currently serves a script, as [{ version, percentage }] sorted by share. */
-export function servingVersions(script) {
+export function servingVersions(script: ScriptRecord): ServingVersion[] {
   const deployment = script.deployments.at(-1);
   if (!deployment) return [];
   return deployment.versions
-    .map((v) => ({ version: script.versions.find((x) => x.id === v.version_id), percentage: v.percentage }))
-    .filter((v) => v.version)
+    .flatMap(({ version_id, percentage }) => {
+      const version = script.versions.find((x) => x.id === version_id);
+      return version ? [{ version, percentage }] : [];
+    })
     .sort((a, b) => b.percentage - a.percentage);
 }
 
 export class WorkersRuntime {
-  /**
-   * @param {{ store: import('../state/store.ts').StateStore, stateDir: string, verbose?: boolean }} options
-   */
-  constructor({ store, stateDir, verbose = false }) {
+  readonly store: StateStore;
+  readonly stateDir: string;
+  readonly persistRoot: string;
+  readonly verbose: boolean;
+  mf: Miniflare | null = null;
+  queue: Promise<void> = Promise.resolve();
+  /** Script name → internal URL of the Worker that takes its requests. */
+  entryUrls = new Map<string, string>();
+  /** Script name → Miniflare worker name that runs crons. */
+  cronWorkers = new Map<string, string>();
+  recentStderr: string[] = [];
+
+  constructor({ store, stateDir, verbose = false }: { store: StateStore; stateDir: string; verbose?: boolean }) {
     this.store = store;
     this.stateDir = stateDir;
     this.persistRoot = join(stateDir, 'miniflare');
     this.verbose = verbose;
-    /** @type {Miniflare | null} */
-    this.mf = null;
-    this.queue = Promise.resolve();
-    /** @type {Map<string, string>} script name → internal URL of the Worker that takes its requests */
-    this.entryUrls = new Map();
-    /** @type {Map<string, string>} script name → Miniflare worker name that runs crons */
-    this.cronWorkers = new Map();
-    this.recentStderr = [];
     mkdirSync(this.persistRoot, { recursive: true });
   }
 
-  versionDir(scriptName, versionId) {
+  versionDir(scriptName: string, versionId: string): string {
     return join(this.stateDir, 'scripts', scriptName, versionId);
   }
 
-  buildOptions() {
+  buildOptions(): {
+    workers: WorkerOptions[];
+    entries: Map<string, string>;
+    crons: Map<string, string>;
+    shared: SharedOptions;
+  } {
     const state = this.store.data;
-    /** @type {any} */
-    const storage = {
+    const storage: WorkerOptions = {
       name: STORAGE_WORKER,
       modules: true,
       script: 'export default { fetch() { return new Response("local cloud storage"); } }',
@@ -63,50 +84,52 @@ export class WorkersRuntime {
       kvNamespaces: Object.fromEntries(state.kv.map((ns) => [kvBindingName(ns.id), ns.id])),
       r2Buckets: Object.fromEntries(state.r2.map((b) => [r2BindingName(b.name), b.name])),
     };
-    const workers = [storage];
-    const entries = new Map();
-    const crons = new Map();
-    const plan = [];
-    const running = new Set();
+    const workers: WorkerOptions[] = [storage];
+    const entries = new Map<string, string>();
+    const crons = new Map<string, string>();
+    const plan: { script: ScriptRecord; serving: ServingVersion[] }[] = [];
+    const running = new Set<string>();
     for (const script of Object.values(state.scripts)) {
       const serving = servingVersions(script);
       if (!serving.length) continue;
       running.add(script.name);
       plan.push({ script, serving });
     }
+    // Each script's entry Worker gets a direct socket: its own version's, or the split router's.
+    const directSocket = { unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }] };
     for (const { script, serving } of plan) {
-      const names = serving.map((s, i) => (i === 0 ? script.name : `${script.name}~${s.version.id}`));
-      for (const n of names) running.add(n);
-      serving.forEach((s, i) => {
-        workers.push(
-          workerOptionsForVersion({
+      const split = serving.length > 1;
+      const versions = serving.map((s, i) => ({
+        ...s,
+        workerName: i === 0 ? script.name : `${script.name}~${s.version.id}`,
+      }));
+      for (const v of versions) running.add(v.workerName);
+      for (const v of versions)
+        workers.push({
+          ...workerOptionsForVersion({
             state,
             script,
-            version: s.version,
-            workerName: names[i],
-            versionDir: this.versionDir(script.name, s.version.id),
+            version: v.version,
+            workerName: v.workerName,
+            versionDir: this.versionDir(script.name, v.version.id),
             doHostName: script.name,
             runningWorkers: running,
           }),
-        );
-      });
+          ...(split ? {} : directSocket),
+        });
       crons.set(script.name, script.name);
-      if (serving.length > 1) {
+      if (split) {
         const routerName = `~split~${script.name}`;
-        const targets = serving.map((s, i) => ({ binding: `V${i}`, percentage: s.percentage }));
         workers.push({
           name: routerName,
           modules: true,
-          script: splitRouterScript(targets),
+          script: splitRouterScript(versions.map((v, i) => ({ binding: `V${i}`, percentage: v.percentage }))),
           compatibilityDate: '2025-09-01',
-          serviceBindings: Object.fromEntries(names.map((n, i) => [`V${i}`, n])),
-          unsafeDirectSockets: [{ host: '127.0.0.1', port: 0 }],
+          serviceBindings: Object.fromEntries(versions.map((v, i) => [`V${i}`, v.workerName])),
+          ...directSocket,
         });
         entries.set(script.name, routerName);
-      } else {
-        workers[workers.length - 1].unsafeDirectSockets = [{ host: '127.0.0.1', port: 0 }];
-        entries.set(script.name, script.name);
-      }
+      } else entries.set(script.name, script.name);
     }
     return {
       workers,
@@ -130,8 +153,8 @@ export class WorkersRuntime {
           tlsCipher: '',
         },
         log: new Log(this.verbose ? LogLevel.INFO : LogLevel.WARN),
-        handleRuntimeStdio: (stdout, stderr) => {
-          const keep = (chunk) => {
+        handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+          const keep = (chunk: Buffer) => {
             const text = chunk.toString();
             this.recentStderr.push(text);
             if (this.recentStderr.length > 50) this.recentStderr.shift();
@@ -145,13 +168,13 @@ export class WorkersRuntime {
   }
 
   /** Applies the store's current configuration; resolves when workerd serves it. Serialised. */
-  apply() {
+  apply(): Promise<void> {
     const run = this.queue.then(() => this.#applyNow());
     this.queue = run.catch(() => {});
     return run;
   }
 
-  async #applyNow() {
+  async #applyNow(): Promise<void> {
     const { workers, entries, crons, shared } = this.buildOptions();
     const options = { ...shared, workers };
     this.recentStderr = [];
@@ -175,7 +198,7 @@ export class WorkersRuntime {
         throw this.#startupError(error);
       }
     }
-    const urls = new Map();
+    const urls = new Map<string, string>();
     for (const [script, workerName] of entries) {
       urls.set(script, (await this.mf.unsafeGetDirectURL(workerName)).href.replace(/\/$/, ''));
     }
@@ -183,43 +206,44 @@ export class WorkersRuntime {
     this.cronWorkers = crons;
   }
 
-  #startupError(error) {
+  #startupError(error: unknown): Error {
     const detail = this.recentStderr.join('').trim().split('\n').slice(-8).join('\n');
-    const err = new Error(`${error?.message ?? error}${detail ? `\n${detail}` : ''}`);
+    const err = new Error(`${error instanceof Error ? error.message : error}${detail ? `\n${detail}` : ''}`);
     err.name = 'WorkerStartupError';
     return err;
   }
 
   /** Waits for pending applies, then returns the live Miniflare. */
-  async ready() {
+  async ready(): Promise<Miniflare> {
     await this.queue;
     if (!this.mf) await this.apply();
-    return /** @type {Miniflare} */ (this.mf);
+    if (!this.mf) throw new Error('workerd is not running');
+    return this.mf;
   }
 
-  async d1(databaseId) {
+  async d1(databaseId: string): Promise<D1> {
     const mf = await this.ready();
     return mf.getD1Database(d1BindingName(databaseId), STORAGE_WORKER);
   }
 
-  async kv(namespaceId) {
+  async kv(namespaceId: string): Promise<KvNamespace> {
     const mf = await this.ready();
     return mf.getKVNamespace(kvBindingName(namespaceId), STORAGE_WORKER);
   }
 
-  async r2(bucketName) {
+  async r2(bucketName: string): Promise<R2Bucket> {
     const mf = await this.ready();
     return mf.getR2Bucket(r2BindingName(bucketName), STORAGE_WORKER);
   }
 
   /** Internal URL (direct workerd socket) serving a script, or null if it is not deployed. */
-  async entryUrl(scriptName) {
+  async entryUrl(scriptName: string): Promise<string | null> {
     await this.ready();
     return this.entryUrls.get(scriptName) ?? null;
   }
 
   /** Fires the scheduled handler of a deployed script. */
-  async scheduled(scriptName, cron, scheduledTime = new Date()) {
+  async scheduled(scriptName: string, cron: string, scheduledTime = new Date()) {
     const mf = await this.ready();
     const worker = this.cronWorkers.get(scriptName);
     if (!worker) throw new Error(`script ${scriptName} is not deployed`);
@@ -227,7 +251,7 @@ export class WorkersRuntime {
     return fetcher.scheduled({ cron, scheduledTime });
   }
 
-  async stop() {
+  async stop(): Promise<void> {
     await this.queue.catch(() => {});
     if (this.mf) await this.mf.dispose();
     this.mf = null;

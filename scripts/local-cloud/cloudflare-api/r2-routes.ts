@@ -1,14 +1,20 @@
 // R2: buckets (create/list/get/delete) and objects (put/get/list/delete), on Miniflare's R2 store.
 import { CfApiError, cfOk } from '../http/cf-envelope.ts';
-import { isPlainObject, readJson } from '../http/request-body.ts';
+import { isOneOf, isPlainObject, readJson } from '../http/request-body.ts';
+import type { Router } from '../http/router.ts';
 import { nowIso } from '../state/ids.ts';
+import type { R2BucketRecord } from '../state/state.ts';
+import type { StateStore } from '../state/store.ts';
+import type { R2Bucket, WorkersRuntime } from '../workers-runtime/runtime.ts';
+
+type R2Object = NonNullable<Awaited<ReturnType<R2Bucket['head']>>>;
 
 const NAME = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 const LOCATIONS = ['apac', 'eeur', 'enam', 'weur', 'wnam', 'oc'];
 const bucketNotFound = () => new CfApiError(404, 10006, 'The specified bucket does not exist.');
 const objectNotFound = () => new CfApiError(404, 10007, 'The specified key does not exist.');
 
-const view = (b) => ({
+const view = (b: R2BucketRecord) => ({
   name: b.name,
   creation_date: b.creation_date,
   location: b.location,
@@ -16,23 +22,22 @@ const view = (b) => ({
   jurisdiction: b.jurisdiction,
 });
 
-const objectView = (o) => ({
+const objectView = (o: R2Object) => ({
   key: o.key,
   size: o.size,
   etag: o.etag,
-  last_modified: o.uploaded?.toISOString?.() ?? o.uploaded,
+  last_modified: o.uploaded.toISOString(),
   http_metadata: o.httpMetadata ?? {},
   custom_metadata: o.customMetadata ?? {},
   storage_class: 'Standard',
 });
 
-/**
- * @param {import('../http/router.ts').Router} router
- * @param {{ store: import('../state/store.ts').StateStore, runtime: import('../workers-runtime/runtime.mjs').WorkersRuntime }} deps
- */
-export function registerR2Routes(router, { store, runtime }) {
+export function registerR2Routes(
+  router: Router,
+  { store, runtime }: { store: StateStore; runtime: WorkersRuntime },
+): void {
   const base = '/client/v4/accounts/:accountId/r2/buckets';
-  const find = (name) => {
+  const find = (name: string) => {
     const b = store.data.r2.find((x) => x.name === name);
     if (!b) throw bucketNotFound();
     return b;
@@ -40,24 +45,24 @@ export function registerR2Routes(router, { store, runtime }) {
 
   router.add('POST', base, { account: true, permission: 'workers_r2:write' }, async ({ request }) => {
     const body = await readJson(request);
-    if (!isPlainObject(body) || typeof body.name !== 'string' || !NAME.test(body.name))
+    const name = isPlainObject(body) ? body.name : undefined;
+    if (!isPlainObject(body) || typeof name !== 'string' || !NAME.test(name))
       throw new CfApiError(400, 10005, 'The specified bucket name is not valid.');
-    const location = body.locationHint ?? body.location_hint;
-    if (location !== undefined && !LOCATIONS.includes(String(location).toLowerCase()))
-      throw new CfApiError(400, 10040, 'The specified location hint is not valid.');
+    const location = String(body.locationHint ?? body.location_hint ?? 'weur').toLowerCase();
+    if (!isOneOf(LOCATIONS, location)) throw new CfApiError(400, 10040, 'The specified location hint is not valid.');
     const storageClass = body.storageClass ?? 'Standard';
-    if (!['Standard', 'InfrequentAccess'].includes(storageClass))
+    if (!isOneOf(['Standard', 'InfrequentAccess'], storageClass))
       throw new CfApiError(400, 10040, 'storageClass must be Standard or InfrequentAccess.');
     const jurisdiction = request.headers.get('cf-r2-jurisdiction') ?? 'default';
     if (!['default', 'eu', 'fedramp'].includes(jurisdiction))
       throw new CfApiError(400, 10040, 'The specified jurisdiction is not valid.');
     const created = store.transact((s) => {
-      if (s.r2.some((b) => b.name === body.name))
+      if (s.r2.some((b) => b.name === name))
         throw new CfApiError(409, 10004, 'The bucket you tried to create already exists, and you own it.');
       const bucket = {
-        name: body.name,
+        name,
         creation_date: nowIso(),
-        location: (location ?? 'weur').toUpperCase(),
+        location: location.toUpperCase(),
         storage_class: storageClass,
         jurisdiction,
       };
@@ -78,7 +83,7 @@ export function registerR2Routes(router, { store, runtime }) {
     const page = all.slice(0, perPage);
     return cfOk(
       { buckets: page.map(view) },
-      { resultInfo: { cursor: all.length > perPage ? page.at(-1).name : '', per_page: perPage } },
+      { resultInfo: { cursor: all.length > perPage ? (page.at(-1)?.name ?? '') : '', per_page: perPage } },
     );
   });
 

@@ -1,8 +1,8 @@
 // Source of the tiny Worker that fronts a split deployment (two versions, percentages): each request goes to
 // one version, chosen by weight. Scheduled events go to the version with the larger share.
 
-/** @param {{ binding: string, percentage: number }[]} targets */
-export function splitRouterScript(targets) {
+/** `binding`: the service binding to one version's Worker. */
+export function splitRouterScript(targets: { binding: string; percentage: number }[]): string {
   return `const TARGETS = ${JSON.stringify(targets)};
 function pick() {
   let r = Math.random() * 100;

@@ -1,17 +1,17 @@
 // Splits SQL text into statements the way SQLite would: semicolons outside string literals, quoted
 // identifiers and comments end a statement, except inside CREATE TRIGGER … BEGIN … END bodies.
 
-/** @param {string} sql @returns {string[]} trimmed, non-empty statements (comments kept) */
-export function splitSqlStatements(sql) {
-  const statements = [];
+/** Trimmed, non-empty statements (comments kept). */
+export function splitSqlStatements(sql: string): string[] {
+  const statements: string[] = [];
   let start = 0;
   let i = 0;
   let triggerDepth = 0;
   const n = sql.length;
-  const wordAt = (pos) => /^[A-Za-z_]+/.exec(sql.slice(pos, pos + 16))?.[0]?.toUpperCase() ?? '';
-  const isWordBoundary = (pos) => pos === 0 || !/[A-Za-z0-9_]/.test(sql[pos - 1]);
+  const wordAt = (pos: number) => /^[A-Za-z_]+/.exec(sql.slice(pos, pos + 16))?.[0]?.toUpperCase() ?? '';
+  const isWordBoundary = (pos: number) => pos === 0 || !/[A-Za-z0-9_]/.test(sql[pos - 1] ?? '');
   while (i < n) {
-    const ch = sql[i];
+    const ch = sql.charAt(i);
     if (ch === "'" || ch === '"' || ch === '`') {
       const close = ch;
       i++;
@@ -56,14 +56,13 @@ export function splitSqlStatements(sql) {
   push(sql.slice(start));
   return statements;
 
-  function push(text) {
+  function push(text: string) {
     const trimmed = text.trim();
     if (trimmed && stripComments(trimmed).trim()) statements.push(trimmed);
   }
 }
 
-const isInsideCreateTrigger = (text) =>
+const isInsideCreateTrigger = (text: string) =>
   /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*CREATE\s+(?:TEMP(?:ORARY)?\s+)?TRIGGER\b/i.test(text);
 
-/** @param {string} sql */
-export const stripComments = (sql) => sql.replace(/--[^\n]*(\n|$)/g, '$1').replace(/\/\*[\s\S]*?\*\//g, '');
+export const stripComments = (sql: string) => sql.replace(/--[^\n]*(\n|$)/g, '$1').replace(/\/\*[\s\S]*?\*\//g, '');

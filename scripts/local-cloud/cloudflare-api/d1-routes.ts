@@ -1,19 +1,27 @@
 // D1: databases (create/list/get/delete), query + raw on the real Miniflare SQLite, time travel.
+import { errorMessage } from '../error-message.ts';
 import { CfApiError, cfOk, cfPage } from '../http/cf-envelope.ts';
-import { isPlainObject, readJson } from '../http/request-body.ts';
+import { isOneOf, isPlainObject, readJson } from '../http/request-body.ts';
+import type { RouteContext, Router } from '../http/router.ts';
 import { nowIso, uuid } from '../state/ids.ts';
-import { splitSqlStatements } from './d1-sql-split.mjs';
-import { dumpDatabase, restoreDump } from './d1-time-travel.mjs';
+import type { D1DatabaseRecord } from '../state/state.ts';
+import type { StateStore } from '../state/store.ts';
+import type { D1, WorkersRuntime } from '../workers-runtime/runtime.ts';
+import { splitSqlStatements } from './d1-sql-split.ts';
+import { dumpDatabase, restoreDump, type TimeTravelArchive } from './d1-time-travel.ts';
+
+type SqlParam = string | number | boolean | null;
+type D1Result = Awaited<ReturnType<D1['batch']>>[number];
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/i;
 const REGIONS = ['wnam', 'enam', 'weur', 'eeur', 'apac', 'oc'];
 const MAX_STATEMENT_BYTES = 100_000;
 const MAX_PARAMS = 100;
 
-const notFound = (id) => new CfApiError(404, 7404, `The database ${id} could not be found`);
-const sqlError = (message) => new CfApiError(400, 7500, message);
+const notFound = (id: string) => new CfApiError(404, 7404, `The database ${id} could not be found`);
+const sqlError = (message: string) => new CfApiError(400, 7500, message);
 
-const databaseView = (db, extra = {}) => ({
+const databaseView = (db: D1DatabaseRecord, extra: object = {}) => ({
   uuid: db.uuid,
   name: db.name,
   created_at: db.created_at,
@@ -23,7 +31,7 @@ const databaseView = (db, extra = {}) => ({
 });
 
 /** Validates a /query or /raw body into [{ sql, params }]. */
-function parseQueryBody(body) {
+function parseQueryBody(body: unknown): { sql: string; params: SqlParam[] }[] {
   if (!isPlainObject(body))
     throw new CfApiError(400, 7400, 'The request body must be a JSON object with `sql` or `batch`.');
   const entries = 'batch' in body ? body.batch : [body];
@@ -37,12 +45,12 @@ function parseQueryBody(body) {
     if (!Array.isArray(params) || params.some((p) => p !== null && !['string', 'number', 'boolean'].includes(typeof p)))
       throw new CfApiError(400, 7400, '`params` must be an array of strings, numbers, booleans or null.');
     if (params.length > MAX_PARAMS) throw new CfApiError(400, 7400, `Too many bound parameters (max ${MAX_PARAMS}).`);
-    return { sql: entry.sql, params };
+    return { sql: entry.sql, params: params as SqlParam[] };
   });
 }
 
 /** Splits the entries into prepared statements (params only for single-statement entries). */
-function prepareAll(db, entries) {
+function prepareAll(db: D1, entries: { sql: string; params: SqlParam[] }[]) {
   const prepared = [];
   for (const { sql, params } of entries) {
     const statements = splitSqlStatements(sql);
@@ -58,26 +66,33 @@ function prepareAll(db, entries) {
   return prepared;
 }
 
-const withTimings = (meta) => ({
+const withTimings = (meta: Partial<D1Result['meta']>) => ({
   ...meta,
   served_by_region: 'WEUR',
   served_by_primary: true,
   timings: { sql_duration_ms: meta?.duration ?? 0 },
 });
 
-function toSqlError(error) {
-  if (error instanceof CfApiError) return error;
-  const message = String(error?.message ?? error).replace(/^D1_ERROR:\s*/, '');
-  return sqlError(message);
+/** The latest bookmark taken at or before `timestamp`. */
+function bookmarkAt(record: D1DatabaseRecord, timestamp: string): string {
+  const at = Date.parse(timestamp);
+  if (Number.isNaN(at)) throw new CfApiError(400, 7400, 'timestamp must be an RFC 3339 date-time');
+  const latest = record.bookmarks.filter((b) => Date.parse(b.at) <= at).at(-1);
+  if (!latest) throw new CfApiError(400, 7400, `No bookmark exists at or before ${timestamp}`);
+  return latest.bookmark;
 }
 
-/**
- * @param {import('../http/router.ts').Router} router
- * @param {{ store: import('../state/store.ts').StateStore, runtime: import('../workers-runtime/runtime.mjs').WorkersRuntime, archive: import('./d1-time-travel.mjs').TimeTravelArchive }} deps
- */
-export function registerD1Routes(router, { store, runtime, archive }) {
+function toSqlError(error: unknown): CfApiError {
+  if (error instanceof CfApiError) return error;
+  return sqlError(errorMessage(error).replace(/^D1_ERROR:\s*/, ''));
+}
+
+export function registerD1Routes(
+  router: Router,
+  { store, runtime, archive }: { store: StateStore; runtime: WorkersRuntime; archive: TimeTravelArchive },
+): void {
   const base = '/client/v4/accounts/:accountId/d1/database';
-  const find = (id) => {
+  const find = (id: string) => {
     const db = store.data.d1.find((d) => d.uuid === id);
     if (!db) throw notFound(id);
     return db;
@@ -85,26 +100,28 @@ export function registerD1Routes(router, { store, runtime, archive }) {
 
   router.add('POST', base, { account: true, permission: 'd1:write' }, async ({ request }) => {
     const body = await readJson(request);
-    if (!isPlainObject(body) || typeof body.name !== 'string' || !NAME.test(body.name))
+    const name = isPlainObject(body) ? body.name : undefined;
+    if (!isPlainObject(body) || typeof name !== 'string' || !NAME.test(name))
       throw new CfApiError(
         400,
         7400,
         'A database name is required: letters, digits, "-" and "_", up to 64 characters.',
       );
-    if (body.primary_location_hint !== undefined && !REGIONS.includes(body.primary_location_hint))
+    const { primary_location_hint: hint = null, jurisdiction = null } = body;
+    if (hint !== null && !isOneOf(REGIONS, hint))
       throw new CfApiError(400, 7400, `primary_location_hint must be one of ${REGIONS.join(', ')}`);
-    if (body.jurisdiction !== undefined && !['eu', 'fedramp', 'us'].includes(body.jurisdiction))
+    if (jurisdiction !== null && !isOneOf(['eu', 'fedramp', 'us'], jurisdiction))
       throw new CfApiError(400, 7400, 'jurisdiction must be one of eu, fedramp, us');
     const created = store.transact((s) => {
-      if (s.d1.some((d) => d.name === body.name))
+      if (s.d1.some((d) => d.name === name))
         throw new CfApiError(400, 7502, 'A database with that name already exists');
       if (s.d1.length >= 50_000) throw new CfApiError(400, 7406, 'D1 database count limit reached');
-      const db = {
+      const db: D1DatabaseRecord = {
         uuid: uuid(),
-        name: body.name,
+        name,
         created_at: nowIso(),
-        jurisdiction: body.jurisdiction ?? null,
-        primary_location_hint: body.primary_location_hint ?? null,
+        jurisdiction,
+        primary_location_hint: hint,
         bookmarks: [],
       };
       s.d1.push(db);
@@ -150,16 +167,17 @@ export function registerD1Routes(router, { store, runtime, archive }) {
   });
 
   const runQuery =
-    (mode) =>
-    async ({ params, request }) => {
+    (mode: 'query' | 'raw') =>
+    async ({ params, request }: RouteContext<{ databaseId: string }>) => {
       const record = find(params.databaseId);
       const entries = parseQueryBody(await readJson(request));
       const db = await runtime.d1(record.uuid);
       const prepared = prepareAll(db, entries);
       try {
-        if (mode === 'raw' && prepared.length === 1) {
+        const [only, ...more] = prepared;
+        if (mode === 'raw' && only && !more.length) {
           const started = Date.now();
-          const rows = await prepared[0].stmt.raw({ columnNames: true });
+          const rows = await only.stmt.raw({ columnNames: true });
           const [columns = [], ...rest] = rows;
           return cfOk([
             {
@@ -171,17 +189,17 @@ export function registerD1Routes(router, { store, runtime, archive }) {
         }
         const results = await db.batch(prepared.map((p) => p.stmt));
         return cfOk(
-          results.map((r) =>
+          results.map((r: D1Result) =>
             mode === 'raw'
               ? {
                   results: {
-                    columns: r.results?.length ? Object.keys(r.results[0]) : [],
-                    rows: (r.results ?? []).map((row) => Object.values(row)),
+                    columns: Object.keys(r.results[0] ?? {}),
+                    rows: r.results.map((row) => Object.values(row as object)),
                   },
                   success: true,
                   meta: withTimings(r.meta),
                 }
-              : { results: r.results ?? [], success: true, meta: withTimings(r.meta) },
+              : { results: r.results, success: true, meta: withTimings(r.meta) },
           ),
         );
       } catch (error) {
@@ -192,14 +210,14 @@ export function registerD1Routes(router, { store, runtime, archive }) {
   router.add('POST', `${base}/:databaseId/raw`, { account: true, permission: 'd1:write' }, runQuery('raw'));
 
   // --- Time travel -----------------------------------------------------------------------------------------
-  const snapshotNow = async (record) => {
+  const snapshotNow = async (record: D1DatabaseRecord) => {
     const dump = await dumpDatabase(await runtime.d1(record.uuid));
-    const saved = archive.save(record.uuid, record.bookmarks ?? [], dump);
+    const saved = archive.save(record.uuid, record.bookmarks, dump);
     if (!saved.reused)
       store.transact((s) => {
         s.d1
           .find((d) => d.uuid === record.uuid)
-          .bookmarks.push({ bookmark: saved.bookmark, at: saved.at, hash: saved.hash });
+          ?.bookmarks.push({ bookmark: saved.bookmark, at: saved.at, hash: saved.hash });
       });
     return saved.bookmark;
   };
@@ -212,12 +230,8 @@ export function registerD1Routes(router, { store, runtime, archive }) {
       const record = find(params.databaseId);
       const timestamp = url.searchParams.get('timestamp');
       if (timestamp === null) return cfOk({ bookmark: await snapshotNow(record) });
-      const at = Date.parse(timestamp);
-      if (Number.isNaN(at)) throw new CfApiError(400, 7400, 'timestamp must be an RFC 3339 date-time');
-      if (at > Date.now()) throw new CfApiError(400, 7400, 'timestamp is in the future');
-      const candidates = (record.bookmarks ?? []).filter((b) => Date.parse(b.at) <= at);
-      if (!candidates.length) throw new CfApiError(400, 7400, `No bookmark exists at or before ${timestamp}`);
-      return cfOk({ bookmark: candidates.at(-1).bookmark });
+      if (Date.parse(timestamp) > Date.now()) throw new CfApiError(400, 7400, 'timestamp is in the future');
+      return cfOk({ bookmark: bookmarkAt(record, timestamp) });
     },
   );
 
@@ -227,17 +241,11 @@ export function registerD1Routes(router, { store, runtime, archive }) {
     { account: true, permission: 'd1:write' },
     async ({ params, url }) => {
       const record = find(params.databaseId);
-      let bookmark = url.searchParams.get('bookmark');
       const timestamp = url.searchParams.get('timestamp');
-      if (!bookmark && timestamp) {
-        const at = Date.parse(timestamp);
-        if (Number.isNaN(at)) throw new CfApiError(400, 7400, 'timestamp must be an RFC 3339 date-time');
-        bookmark = (record.bookmarks ?? []).filter((b) => Date.parse(b.at) <= at).at(-1)?.bookmark ?? null;
-        if (!bookmark) throw new CfApiError(400, 7400, `No bookmark exists at or before ${timestamp}`);
-      }
+      const bookmark = url.searchParams.get('bookmark') || (timestamp && bookmarkAt(record, timestamp));
       if (!bookmark) throw new CfApiError(400, 7400, 'Pass `bookmark` or `timestamp` as a query parameter.');
       const dump = archive.load(record.uuid, bookmark);
-      if (!dump || !(record.bookmarks ?? []).some((b) => b.bookmark === bookmark))
+      if (!dump || !record.bookmarks.some((b) => b.bookmark === bookmark))
         throw new CfApiError(400, 7400, `Bookmark ${bookmark} is not valid for database ${record.uuid}`);
       const previous = await snapshotNow(record);
       await restoreDump(await runtime.d1(record.uuid), dump).catch((error) => {

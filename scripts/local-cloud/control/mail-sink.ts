@@ -4,37 +4,47 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type FaultPlan, injectedAnswer } from '../faults/fault-plan.ts';
 import { json } from '../http/cf-envelope.ts';
-import { injectedAnswer } from '../faults/fault-plan.ts';
+import { isPlainObject } from '../http/request-body.ts';
+import type { Router } from '../http/router.ts';
 
-/**
- * @param {import('../http/router.ts').Router} router
- * @param {{ stateDir: string, faults: import('../faults/fault-plan.ts').FaultPlan }} deps
- */
-export function registerMailSink(router, { stateDir, faults }) {
+interface MailMessage {
+  id: string;
+  received_at: string;
+  from: unknown;
+  to: string;
+  subject: string;
+  text: string;
+  html: unknown;
+  /** Whether the sender authenticated (`bearer`); the value is not kept. */
+  authorization: 'bearer' | null;
+}
+
+export function registerMailSink(router: Router, { stateDir, faults }: { stateDir: string; faults: FaultPlan }): void {
   const file = join(stateDir, 'mail.json');
-  /** @type {any[]} */
-  const inbox = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
+  const inbox: MailMessage[] = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : [];
   const save = () => writeFileSync(file, JSON.stringify(inbox.slice(-500)));
 
   router.add('POST', '/__local/mail', {}, async ({ request }) => {
-    let body;
+    let body: unknown;
     try {
       body = await request.json();
     } catch {
       return json(400, { error: 'body must be JSON { from, to, subject, text }' });
     }
-    if (typeof body?.to !== 'string' || typeof body?.subject !== 'string' || typeof body?.text !== 'string')
+    const { to, subject, text } = isPlainObject(body) ? body : {};
+    if (!isPlainObject(body) || typeof to !== 'string' || typeof subject !== 'string' || typeof text !== 'string')
       return json(400, { error: '`to`, `subject` and `text` are required strings' });
-    const injected = await injectedAnswer(faults, 'mail', 'POST', body.to, (status, error) => json(status, { error }));
+    const injected = await injectedAnswer(faults, 'mail', 'POST', to, (status, error) => json(status, { error }));
     if (injected) return injected;
-    const message = {
+    const message: MailMessage = {
       id: randomUUID(),
       received_at: new Date().toISOString(),
       from: body.from ?? null,
-      to: body.to,
-      subject: body.subject,
-      text: body.text,
+      to,
+      subject,
+      text,
       html: body.html ?? null,
       authorization: request.headers.get('authorization') ? 'bearer' : null,
     };
