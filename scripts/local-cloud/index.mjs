@@ -21,9 +21,9 @@ import { registerD1Routes } from './cloudflare-api/d1-routes.ts';
 import { registerKvRoutes } from './cloudflare-api/kv-routes.ts';
 import { registerR2Routes } from './cloudflare-api/r2-routes.ts';
 import { registerControlRoutes } from './control/control-routes.ts';
-import { setUpRealtimeKit } from './realtimekit/realtimekit.mjs';
+import { setUpRealtimeKit } from './realtimekit/realtimekit.ts';
 import { registerMailSink } from './control/mail-sink.ts';
-import { registerPlayerRoutes } from './session-player/player-routes.mjs';
+import { registerPlayerRoutes } from './session-player/player-routes.ts';
 import { registerWorkersScriptRoutes } from './cloudflare-api/workers-scripts-routes.ts';
 import { registerWorkersDeploymentRoutes } from './cloudflare-api/workers-deployments-routes.ts';
 import { registerWorkersAssetRoutes } from './cloudflare-api/workers-assets-routes.ts';
@@ -92,9 +92,18 @@ export async function startLocalCloud(options = {}) {
   registerWorkersDeploymentRoutes(apiRouter, context);
   registerWorkersRoutingRoutes(apiRouter, context);
   registerWorkersControlRoutes(openRouter, { ...context, mainUrl: () => context.url });
-  setUpRealtimeKit(context);
+  const rtk = setUpRealtimeKit({
+    store,
+    stateDir,
+    faults,
+    apiRouter,
+    openRouter,
+    webhookRetry: options.webhookRetry,
+    url: () => context.url,
+  });
+  context.closers.push(() => rtk.close());
   registerMailSink(openRouter, context);
-  registerPlayerRoutes(openRouter, context);
+  registerPlayerRoutes(openRouter, { rtk, store });
 
   const credentials = () => ({
     apiBase: context.apiBase,
@@ -152,7 +161,15 @@ export async function startLocalCloud(options = {}) {
       return store.data.tokens.find((t) => t.primary).value;
     },
     get rtk() {
-      return context.rtkInfo();
+      return {
+        apiBase: context.apiBase,
+        accountId: store.data.account.id,
+        appId: store.data.rtk.apps[0].id,
+        token: store.data.tokens.find((t) => t.primary).value,
+        webhookKeysBase: context.url,
+        webhookKeysUrl: `${context.url}/.well-known/webhooks.json`,
+        downloadOrigin: context.url,
+      };
     },
     workersDevUrlTemplate: `${context.url}/__workers/{script}`,
     stateDir,

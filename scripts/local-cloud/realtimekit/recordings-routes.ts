@@ -1,14 +1,18 @@
 // Recordings: start (composite, with video/audio/watermark/storage config), stop/pause/resume, get, list,
 // the meeting's active recording, per-track (audio) recording.
+import type { Router } from '../http/router.ts';
+import type { StateStore } from '../state/store.ts';
+import { isActiveRecording, type RecordingEngine, recordingView } from './recording-engine.ts';
 import { RtkApiError, rtkOk, rtkPage } from './rtk-envelope.ts';
+import { appOr404, meetingOr404, RTK_BASE, RTK_META, timeFilter } from './rtk-lookup.ts';
 import { parseBody, recordingAction, recordingStart, trackRecordingStart } from './rtk-schemas.ts';
-import { RTK_BASE, RTK_META, appOr404, meetingOr404, timeFilter } from './rtk-lookup.mjs';
-import { recordingView } from './session-engine.mjs';
 
-/** @param {import('../http/router.ts').Router} router @param {any} deps */
-export function registerRecordingRoutes(router, { store, engine }) {
+export function registerRecordingRoutes(
+  router: Router,
+  { store, recordings }: { store: StateStore; recordings: RecordingEngine },
+): void {
   const base = `${RTK_BASE}/:appId/recordings`;
-  const find = (params) => {
+  const find = (params: { appId: string; recordingId: string }) => {
     appOr404(store, params.appId);
     const rec = store.data.rtk.recordings.find((r) => r.id === params.recordingId && r.app_id === params.appId);
     if (!rec) throw new RtkApiError(404, `Recording ${params.recordingId} not found`);
@@ -20,23 +24,22 @@ export function registerRecordingRoutes(router, { store, engine }) {
     meetingOr404(store, params.appId, body.meeting_id);
     if (body.realtimekit_bucket_config?.enabled === false && !body.storage_config)
       throw new RtkApiError(400, 'With realtimekit_bucket_config disabled a storage_config is required.');
-    return rtkOk(recordingView(engine.startRecording(params.appId, body)), { status: 201 });
+    return rtkOk(recordingView(recordings.start(params.appId, body)), { status: 201 });
   });
   router.add('POST', `${base}/track`, RTK_META, async ({ params, request }) => {
     const body = await parseBody(request, trackRecordingStart);
     meetingOr404(store, params.appId, body.meeting_id);
-    const rec = engine.startRecording(params.appId, {
+    const started = recordings.start(params.appId, {
       meeting_id: body.meeting_id,
       allow_multiple_recordings: true,
       audio_config: { codec: 'AAC', channel: 'mono', export_file: true },
     });
-    store.transact((s) => {
-      const r = s.rtk.recordings.find((x) => x.id === rec.id);
+    const track = recordings.context.update('recordings', started.id, (r) => {
       r.type = 'track';
       r.user_ids = body.user_ids ?? [];
       r.layers = body.layers ?? { default: { media_kind: 'audio' } };
     });
-    return rtkOk({ recording: recordingView(store.data.rtk.recordings.find((r) => r.id === rec.id)) }, { status: 201 });
+    return rtkOk({ recording: recordingView(track) }, { status: 201 });
   });
   router.add('GET', base, RTK_META, ({ params, url }) => {
     appOr404(store, params.appId);
@@ -63,9 +66,7 @@ export function registerRecordingRoutes(router, { store, engine }) {
   });
   router.add('GET', `${base}/active-recording/:meetingId`, RTK_META, ({ params }) => {
     meetingOr404(store, params.appId, params.meetingId);
-    const rec = store.data.rtk.recordings.find(
-      (r) => r.meeting_id === params.meetingId && ['INVOKED', 'RECORDING', 'PAUSED'].includes(r.status),
-    );
+    const rec = store.data.rtk.recordings.find((r) => r.meeting_id === params.meetingId && isActiveRecording(r));
     if (!rec) throw new RtkApiError(404, 'No active recording for this meeting');
     return rtkOk(recordingView(rec));
   });
@@ -73,13 +74,13 @@ export function registerRecordingRoutes(router, { store, engine }) {
   router.add('PUT', `${base}/:recordingId`, RTK_META, async ({ params, request }) => {
     const rec = find(params);
     const { action } = await parseBody(request, recordingAction);
-    if (action === 'stop') return rtkOk(recordingView(engine.stopRecording(rec.id)));
+    if (action === 'stop') return rtkOk(recordingView(recordings.stop(rec.id)));
     if (action === 'pause') {
       if (rec.status !== 'RECORDING')
         throw new RtkApiError(400, `Recording is ${rec.status}; only RECORDING can be paused.`);
-      return rtkOk(recordingView(engine.setRecordingStatus(rec.id, 'PAUSED')));
+      return rtkOk(recordingView(recordings.setStatus(rec.id, 'PAUSED')));
     }
     if (rec.status !== 'PAUSED') throw new RtkApiError(400, `Recording is ${rec.status}; only PAUSED can be resumed.`);
-    return rtkOk(recordingView(engine.setRecordingStatus(rec.id, 'RECORDING')));
+    return rtkOk(recordingView(recordings.setStatus(rec.id, 'RECORDING')));
   });
 }

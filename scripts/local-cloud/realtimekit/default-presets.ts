@@ -1,6 +1,9 @@
 // The presets RealtimeKit creates with a new app (names as in the dashboard).
+import type { Preset } from '../state/rtk-records.ts';
 
-const permissions = (host, { viewer = false } = {}) => ({
+type PresetContent = Pick<Preset, 'name' | 'config' | 'permissions' | 'ui'>;
+
+const permissions = (host: boolean, { viewer = false } = {}): Preset['permissions'] => ({
   accept_waiting_requests: host,
   can_accept_production_requests: host,
   can_change_participant_permissions: host,
@@ -35,16 +38,18 @@ const permissions = (host, { viewer = false } = {}) => ({
   polls: { can_create: host, can_view: true, can_vote: true },
 });
 
-const config = (viewType) => ({
+const config = (viewType: Preset['config']['view_type']): Preset['config'] => ({
   view_type: viewType,
   max_screenshare_count: 1,
   max_video_streams: { desktop: 9, mobile: 4 },
   media: { video: { quality: 'hd', frame_rate: 30 }, screenshare: { quality: 'hd', frame_rate: 5 } },
 });
 
-const ui = { design_tokens: { border_radius: 'rounded', border_width: 'thin', spacing_base: 4, theme: 'dark' } };
+const ui: Preset['ui'] = {
+  design_tokens: { border_radius: 'rounded', border_width: 'thin', spacing_base: 4, theme: 'dark' },
+};
 
-export function defaultPresets() {
+export function defaultPresets(): PresetContent[] {
   return [
     { name: 'group_call_host', config: config('GROUP_CALL'), permissions: permissions(true), ui },
     { name: 'group_call_participant', config: config('GROUP_CALL'), permissions: permissions(false), ui },

@@ -1,13 +1,19 @@
 // Apps (list/create) and presets (CRUD, validated against the preset schema).
 import { randomUUID } from 'node:crypto';
+import type { RouteContext, Router } from '../http/router.ts';
+import type { Preset, RtkApp, RtkState } from '../state/rtk-records.ts';
+import type { StateStore } from '../state/store.ts';
+import { defaultPresets } from './default-presets.ts';
 import { RtkApiError, rtkOk, rtkPage } from './rtk-envelope.ts';
-import { parseBody, presetCreate, presetPatch } from './rtk-schemas.ts';
-import { RTK_BASE, RTK_META, appOr404 } from './rtk-lookup.mjs';
-import { defaultPresets } from './default-presets.mjs';
+import { appOr404, RTK_BASE, RTK_META } from './rtk-lookup.ts';
+import { firstIssue, parseBody, presetCreate, presetPatch } from './rtk-schemas.ts';
 
-const appView = (a) => ({ id: a.id, name: a.name, created_at: a.created_at });
-const presetSummary = (p) => ({ id: p.id, name: p.name, created_at: p.created_at, updated_at: p.updated_at });
-export const presetView = (p) => ({
+/** The parts of a preset a PATCH merges into (a PUT replaces them). */
+const CONTENT = ['config', 'permissions', 'ui'] as const;
+
+const appView = (a: RtkApp) => ({ id: a.id, name: a.name, created_at: a.created_at });
+const presetSummary = (p: Preset) => ({ id: p.id, name: p.name, created_at: p.created_at, updated_at: p.updated_at });
+export const presetView = (p: Preset) => ({
   id: p.id,
   name: p.name,
   config: p.config,
@@ -18,7 +24,7 @@ export const presetView = (p) => ({
 });
 
 /** Creates an app with RTK's default presets (as the dashboard does). */
-export function createApp(store, name) {
+export function createApp(store: StateStore, name: string): RtkApp {
   return store.transact((s) => {
     const now = new Date().toISOString();
     const app = { id: randomUUID(), name, created_at: now };
@@ -29,15 +35,15 @@ export function createApp(store, name) {
   });
 }
 
-const deepMerge = (base, patch) => {
+/** `patch` over `base`, objects merged key by key, anything else replaced. */
+const deepMerge = (base: unknown, patch: unknown): unknown => {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
-  const out = { ...(typeof base === 'object' && base !== null ? base : {}) };
+  const out: Record<string, unknown> = { ...(typeof base === 'object' && base !== null ? base : {}) };
   for (const [k, v] of Object.entries(patch)) out[k] = deepMerge(out[k], v);
   return out;
 };
 
-/** @param {import('../http/router.ts').Router} router @param {any} deps */
-export function registerAppAndPresetRoutes(router, { store }) {
+export function registerAppAndPresetRoutes(router: Router, { store }: { store: StateStore }): void {
   router.add('GET', `${RTK_BASE}/apps`, RTK_META, ({ url }) => {
     const search = url.searchParams.get('search')?.toLowerCase();
     const desc = url.searchParams.get('sort_order') === 'DESC';
@@ -52,20 +58,20 @@ export function registerAppAndPresetRoutes(router, { store }) {
   });
 
   const base = `${RTK_BASE}/:appId/presets`;
-  const find = (appId, presetId) => {
+  const find = (appId: string, presetId: string) => {
     appOr404(store, appId);
     const preset = store.data.rtk.presets.find((p) => p.id === presetId && p.app_id === appId);
     if (!preset) throw new RtkApiError(404, `Preset ${presetId} not found`);
     return preset;
   };
-  const nameTaken = (s, appId, name, exceptId) =>
-    s.rtk.presets.some((p) => p.app_id === appId && p.name === name && p.id !== exceptId);
+  const nameTaken = (rtk: RtkState, appId: string, name: string, exceptId?: string) =>
+    rtk.presets.some((p) => p.app_id === appId && p.name === name && p.id !== exceptId);
 
   router.add('POST', base, RTK_META, async ({ params, request }) => {
     appOr404(store, params.appId);
     const body = await parseBody(request, presetCreate);
     const preset = store.transact((s) => {
-      if (nameTaken(s, params.appId, body.name))
+      if (nameTaken(s.rtk, params.appId, body.name))
         throw new RtkApiError(409, `A preset named ${body.name} already exists`);
       const now = new Date().toISOString();
       const p = {
@@ -96,27 +102,22 @@ export function registerAppAndPresetRoutes(router, { store }) {
     rtkOk(presetView(find(params.appId, params.presetId))),
   );
   const update =
-    (replace) =>
-    async ({ params, request }) => {
-      find(params.appId, params.presetId);
+    (replace: boolean) =>
+    async ({ params, request }: RouteContext<{ appId: string; presetId: string }>) => {
+      const current = find(params.appId, params.presetId);
       const body = await parseBody(request, replace ? presetCreate : presetPatch);
-      const preset = store.transact((s) => {
-        const p = s.rtk.presets.find((x) => x.id === params.presetId);
-        if (body.name && nameTaken(s, params.appId, body.name, p.id))
-          throw new RtkApiError(409, `A preset named ${body.name} already exists`);
-        for (const key of ['name', 'config', 'permissions', 'ui']) {
-          if (body[key] === undefined) continue;
-          p[key] = replace || key === 'name' ? body[key] : deepMerge(p[key], body[key]);
-        }
-        p.updated_at = new Date().toISOString();
-        // A patch must still leave a valid preset (thrown inside the transaction: nothing is saved).
-        const check = presetCreate.safeParse(p);
-        if (!check.success)
-          throw new RtkApiError(
-            400,
-            `Invalid preset after patch: ${check.error.issues[0].path.join('.')}: ${check.error.issues[0].message}`,
-          );
-        return p;
+      if (body.name && nameTaken(store.data.rtk, params.appId, body.name, current.id))
+        throw new RtkApiError(409, `A preset named ${body.name} already exists`);
+      const changed: Record<string, unknown> = { ...current, name: body.name ?? current.name };
+      for (const key of CONTENT)
+        if (body[key] !== undefined) changed[key] = replace ? body[key] : deepMerge(current[key], body[key]);
+      // A patch must still leave a valid preset.
+      const check = presetCreate.safeParse(changed);
+      if (!check.success) throw new RtkApiError(400, `Invalid preset after patch: ${firstIssue(check.error)}`);
+      const { name, config, permissions, ui } = check.data;
+      const preset: Preset = { ...current, name, config, permissions, ui, updated_at: new Date().toISOString() };
+      store.transact((s) => {
+        s.rtk.presets = s.rtk.presets.map((p) => (p.id === preset.id ? preset : p));
       });
       return rtkOk(presetView(preset));
     };

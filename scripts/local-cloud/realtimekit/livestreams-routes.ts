@@ -1,9 +1,13 @@
 // Livestreams: start/stop for a meeting, the meeting's active stream, list, by id, stream sessions.
+import type { Router } from '../http/router.ts';
+import type { Livestream, LivestreamSession } from '../state/rtk-records.ts';
+import type { StateStore } from '../state/store.ts';
+import type { LivestreamEngine } from './livestream-engine.ts';
 import { RtkApiError, rtkOk, rtkPage } from './rtk-envelope.ts';
+import { appOr404, meetingOr404, RTK_BASE, RTK_META } from './rtk-lookup.ts';
 import { livestreamStart, parseBody } from './rtk-schemas.ts';
-import { RTK_BASE, RTK_META, appOr404, meetingOr404 } from './rtk-lookup.mjs';
 
-export const livestreamView = (l) => ({
+export const livestreamView = (l: Livestream) => ({
   id: l.id,
   meeting_id: l.meeting_id,
   name: l.name,
@@ -15,15 +19,17 @@ export const livestreamView = (l) => ({
   created_at: l.created_at,
   updated_at: l.updated_at,
 });
-const streamSessionView = (s) => ({ ...s, meeting_session_id: undefined });
+const streamSessionView = (s: LivestreamSession) => ({ ...s, meeting_session_id: undefined });
 
-/** @param {import('../http/router.ts').Router} router @param {any} deps */
-export function registerLivestreamRoutes(router, { store, engine }) {
+export function registerLivestreamRoutes(
+  router: Router,
+  { store, livestreams }: { store: StateStore; livestreams: LivestreamEngine },
+): void {
   const mbase = `${RTK_BASE}/:appId/meetings/:meetingId`;
   router.add('POST', `${mbase}/livestreams`, RTK_META, async ({ params, request }) => {
     meetingOr404(store, params.appId, params.meetingId);
     const body = await parseBody(request, livestreamStart, { optional: true });
-    const ls = engine.startLivestream(params.meetingId, body);
+    const ls = livestreams.start(params.meetingId, body);
     return rtkOk(
       {
         id: ls.id,
@@ -37,7 +43,7 @@ export function registerLivestreamRoutes(router, { store, engine }) {
   });
   router.add('POST', `${mbase}/active-livestream/stop`, RTK_META, ({ params }) => {
     meetingOr404(store, params.appId, params.meetingId);
-    engine.stopLivestream(params.meetingId);
+    livestreams.stop(params.meetingId);
     return rtkOk({ message: 'Livestream stopped' });
   });
   router.add('GET', `${mbase}/active-livestream`, RTK_META, ({ params }) => {
@@ -48,7 +54,7 @@ export function registerLivestreamRoutes(router, { store, engine }) {
   });
 
   const base = `${RTK_BASE}/:appId/livestreams`;
-  const find = (params) => {
+  const find = (params: { appId: string; livestreamId: string }) => {
     appOr404(store, params.appId);
     const ls = store.data.rtk.livestreams.find((l) => l.id === params.livestreamId && l.app_id === params.appId);
     if (!ls) throw new RtkApiError(404, `Livestream ${params.livestreamId} not found`);

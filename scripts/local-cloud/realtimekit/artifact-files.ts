@@ -1,13 +1,16 @@
 // The files behind download URLs: recordings (a tiny MP4-looking blob), transcripts (JSON/CSV/SRT/VTT),
 // summaries (markdown), chat exports (CSV) and HLS playlists.
+import type { Session } from '../state/rtk-records.ts';
+import type { Rendered } from './downloads.ts';
 
-const csvCell = (v) => {
+const csvCell = (v: unknown) => {
   const s = v === null || v === undefined ? '' : String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
-const csv = (header, rows) => [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
+const csv = (header: string[], rows: unknown[][]) =>
+  [header, ...rows].map((r) => r.map(csvCell).join(',')).join('\n') + '\n';
 
-const clock = (ms, sep) => {
+const clock = (ms: number, sep: string) => {
   const t = Math.max(0, ms);
   const h = String(Math.floor(t / 3_600_000)).padStart(2, '0');
   const m = String(Math.floor((t % 3_600_000) / 60_000)).padStart(2, '0');
@@ -15,7 +18,8 @@ const clock = (ms, sep) => {
   return `${h}:${m}:${s}${sep}${String(t % 1000).padStart(3, '0')}`;
 };
 
-export function transcriptFile(session, format) {
+/** `format`: JSON (default), CSV, SRT or VTT. */
+export function transcriptFile(session: Session, format: string): Rendered {
   const start = Date.parse(session.started_at);
   const lines = session.transcript;
   switch (format) {
@@ -55,7 +59,7 @@ export function transcriptFile(session, format) {
   }
 }
 
-export const chatFile = (session) => ({
+export const chatFile = (session: Session): Rendered => ({
   type: 'text/csv',
   body: csv(
     [
@@ -85,13 +89,13 @@ export const chatFile = (session) => ({
   ),
 });
 
-export function recordingFile(size) {
+export function recordingFile(size: number): Rendered {
   const bytes = Buffer.alloc(size);
   Buffer.from([0, 0, 0, 0x18, 0x66, 0x74, 0x79, 0x70, 0x69, 0x73, 0x6f, 0x6d]).copy(bytes); // "....ftypisom"
   return { type: 'video/mp4', body: bytes };
 }
 
-export const hlsPlaylist = () => ({
+export const hlsPlaylist = (): Rendered => ({
   type: 'application/vnd.apple.mpegurl',
   body: '#EXTM3U\n#EXT-X-VERSION:3\n#EXT-X-TARGETDURATION:4\n#EXT-X-MEDIA-SEQUENCE:0\n',
 });

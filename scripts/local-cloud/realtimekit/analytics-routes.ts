@@ -1,11 +1,15 @@
 // Analytics: day-wise sessions/recordings and livestream totals, computed from the stored sessions.
+import type { Router } from '../http/router.ts';
+import type { StateStore } from '../state/store.ts';
 import { RtkApiError, rtkOk } from './rtk-envelope.ts';
-import { RTK_BASE, RTK_META, appOr404 } from './rtk-lookup.mjs';
-import { sessionView } from './session-engine.mjs';
+import { appOr404, RTK_BASE, RTK_META } from './rtk-lookup.ts';
+import { sessionView } from './session-engine.ts';
 
-const day = (iso) => iso.slice(0, 10);
-const inRange = (d, from, to) => (!from || d >= from) && (!to || d <= to);
-const dateParam = (url, name) => {
+const day = (iso: string) => iso.slice(0, 10);
+const inRange = (d: string, from: string | null, to: string | null) => (!from || d >= from) && (!to || d <= to);
+const round2 = (n: number) => Math.round(n * 100) / 100;
+/** A date filter (ISO, or epoch seconds or milliseconds) as its day. */
+const dateParam = (url: URL, name: string) => {
   const v = url.searchParams.get(name);
   if (v === null || v === '') return null;
   const t = /^\d+$/.test(v) ? Number(v) * (v.length <= 10 ? 1000 : 1) : Date.parse(v);
@@ -13,8 +17,26 @@ const dateParam = (url, name) => {
   return new Date(t).toISOString().slice(0, 10);
 };
 
-/** @param {import('../http/router.ts').Router} router @param {any} deps */
-export function registerAnalyticsRoutes(router, { store }) {
+interface SessionDay {
+  day: string;
+  total_sessions: number;
+  total_session_minutes: number;
+}
+
+interface RecordingDay {
+  day: string;
+  total_recordings: number;
+  total_recording_minutes: number;
+}
+
+interface StreamDay {
+  date: string;
+  count: number;
+  total_ingest_seconds: number;
+  total_viewer_seconds: number;
+}
+
+export function registerAnalyticsRoutes(router: Router, { store }: { store: StateStore }): void {
   const base = `${RTK_BASE}/:appId/analytics`;
   router.add('GET', `${base}/daywise`, RTK_META, ({ params, url }) => {
     appOr404(store, params.appId);
@@ -26,7 +48,7 @@ export function registerAnalyticsRoutes(router, { store }) {
     const recordings = store.data.rtk.recordings.filter(
       (r) => r.app_id === params.appId && inRange(day(r.invoked_time), from, to),
     );
-    const sessionDays = new Map();
+    const sessionDays = new Map<string, SessionDay>();
     for (const s of sessions) {
       const d = sessionDays.get(day(s.started_at)) ?? {
         day: day(s.started_at),
@@ -34,10 +56,10 @@ export function registerAnalyticsRoutes(router, { store }) {
         total_session_minutes: 0,
       };
       d.total_sessions++;
-      d.total_session_minutes = Math.round((d.total_session_minutes + s.minutes_consumed) * 100) / 100;
+      d.total_session_minutes = round2(d.total_session_minutes + s.minutes_consumed);
       sessionDays.set(d.day, d);
     }
-    const recordingDays = new Map();
+    const recordingDays = new Map<string, RecordingDay>();
     for (const r of recordings) {
       const d = recordingDays.get(day(r.invoked_time)) ?? {
         day: day(r.invoked_time),
@@ -45,32 +67,31 @@ export function registerAnalyticsRoutes(router, { store }) {
         total_recording_minutes: 0,
       };
       d.total_recordings++;
-      d.total_recording_minutes =
-        Math.round((d.total_recording_minutes + (r.recording_duration ?? 0) / 60) * 100) / 100;
+      d.total_recording_minutes = round2(d.total_recording_minutes + (r.recording_duration ?? 0) / 60);
       recordingDays.set(d.day, d);
     }
-    const sum = (list, key) => Math.round(list.reduce((a, x) => a + x[key], 0) * 100) / 100;
+    const sum = (list: number[]) => round2(list.reduce((a, x) => a + x, 0));
     return rtkOk({
       recording_stats: {
         recording_count: recordings.length,
-        recording_minutes_consumed: sum([...recordingDays.values()], 'total_recording_minutes'),
+        recording_minutes_consumed: sum([...recordingDays.values()].map((d) => d.total_recording_minutes)),
         day_stats: [...recordingDays.values()],
       },
       session_stats: {
         sessions_count: sessions.length,
-        sessions_minutes_consumed: sum(sessions, 'minutes_consumed'),
+        sessions_minutes_consumed: sum(sessions.map((s) => s.minutes_consumed)),
         day_stats: [...sessionDays.values()],
       },
     });
   });
-  const streamSessions = (params, url) =>
+  const streamSessions = (params: { appId: string }, url: URL) =>
     store.data.rtk.livestreams
       .filter((l) => l.app_id === params.appId)
       .flatMap((l) => l.sessions)
       .filter((s) => inRange(day(s.started_time), dateParam(url, 'start_time'), dateParam(url, 'end_time')));
   router.add('GET', `${base}/livestreams/daywise`, RTK_META, ({ params, url }) => {
     appOr404(store, params.appId);
-    const days = new Map();
+    const days = new Map<string, StreamDay>();
     for (const s of streamSessions(params, url)) {
       const d = days.get(day(s.started_time)) ?? {
         date: day(s.started_time),

@@ -1,10 +1,13 @@
 // Webhook configuration CRUD (+ the event catalogue at /webhooks/all).
 import { randomUUID } from 'node:crypto';
+import type { RouteContext, Router } from '../http/router.ts';
+import type { Webhook } from '../state/rtk-records.ts';
+import type { StateStore } from '../state/store.ts';
 import { RtkApiError, rtkOk } from './rtk-envelope.ts';
-import { WEBHOOK_EVENTS, parseBody, webhookCreate, webhookPatch } from './rtk-schemas.ts';
-import { RTK_BASE, RTK_META, appOr404 } from './rtk-lookup.mjs';
+import { appOr404, RTK_BASE, RTK_META } from './rtk-lookup.ts';
+import { parseBody, WEBHOOK_EVENTS, webhookCreate, webhookPatch } from './rtk-schemas.ts';
 
-const view = (w) => ({
+const view = (w: Webhook) => ({
   id: w.id,
   name: w.name,
   url: w.url,
@@ -14,10 +17,11 @@ const view = (w) => ({
   updated_at: w.updated_at,
 });
 
-/** @param {import('../http/router.ts').Router} router @param {any} deps */
-export function registerWebhookRoutes(router, { store }) {
+type WebhookParams = { appId: string; webhookId: string };
+
+export function registerWebhookRoutes(router: Router, { store }: { store: StateStore }): void {
   const base = `${RTK_BASE}/:appId/webhooks`;
-  const find = (params) => {
+  const find = (params: WebhookParams) => {
     appOr404(store, params.appId);
     const w = store.data.rtk.webhooks.find((x) => x.id === params.webhookId && x.app_id === params.appId);
     if (!w) throw new RtkApiError(404, `Webhook ${params.webhookId} not found`);
@@ -32,7 +36,7 @@ export function registerWebhookRoutes(router, { store }) {
     const body = await parseBody(request, webhookCreate);
     const hook = store.transact((s) => {
       const now = new Date().toISOString();
-      const w = {
+      const w: Webhook = {
         id: randomUUID(),
         app_id: params.appId,
         name: body.name,
@@ -53,16 +57,20 @@ export function registerWebhookRoutes(router, { store }) {
   });
   router.add('GET', `${base}/:webhookId`, RTK_META, ({ params }) => rtkOk(view(find(params))));
   const update =
-    (replace) =>
-    async ({ params, request }) => {
-      find(params);
-      const body = await parseBody(request, replace ? webhookCreate : webhookPatch);
-      const hook = store.transact((s) => {
-        const w = s.rtk.webhooks.find((x) => x.id === params.webhookId);
-        for (const key of ['name', 'url', 'events', 'enabled'])
-          if (body[key] !== undefined) w[key] = key === 'events' ? [...new Set(body.events)] : body[key];
-        w.updated_at = new Date().toISOString();
-        return w;
+    (replace: boolean) =>
+    async ({ params, request }: RouteContext<WebhookParams>) => {
+      const current = find(params);
+      const { name, url, events, enabled } = await parseBody(request, replace ? webhookCreate : webhookPatch);
+      const hook: Webhook = {
+        ...current,
+        ...(name !== undefined ? { name } : {}),
+        ...(url !== undefined ? { url } : {}),
+        ...(events !== undefined ? { events: [...new Set(events)] } : {}),
+        ...(enabled !== undefined ? { enabled } : {}),
+        updated_at: new Date().toISOString(),
+      };
+      store.transact((s) => {
+        s.rtk.webhooks = s.rtk.webhooks.map((w) => (w.id === hook.id ? hook : w));
       });
       return rtkOk(view(hook));
     };

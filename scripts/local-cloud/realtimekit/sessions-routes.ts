@@ -1,57 +1,67 @@
 // Sessions: list/get, participants, peer report, transcript, summary (get + generate), chat export.
+import type { Router } from '../http/router.ts';
+import type { Peer, Session } from '../state/rtk-records.ts';
+import type { StateStore } from '../state/store.ts';
+import type { DownloadLinks } from './downloads.ts';
 import { RtkApiError, rtkOk, rtkPage } from './rtk-envelope.ts';
-import { RTK_BASE, RTK_META, appOr404, sessionOr404, timeFilter } from './rtk-lookup.mjs';
-import { sessionView } from './session-engine.mjs';
+import { appOr404, RTK_BASE, RTK_META, sessionOr404, timeFilter } from './rtk-lookup.ts';
+import type { SessionArtifacts } from './session-artifacts.ts';
+import { sessionView } from './session-engine.ts';
 
-const minutes = (a, b) => Math.round((Math.max(0, Date.parse(b) - Date.parse(a)) / 60_000) * 100) / 100;
+const minutes = (a: string, b: string) => Math.round((Math.max(0, Date.parse(b) - Date.parse(a)) / 60_000) * 100) / 100;
 
-function participantRows(session, { consolidated, peerEvents }) {
+/** The later of two date-times. */
+const later = (a: string, b: string) => (Date.parse(b) > Date.parse(a) ? b : a);
+
+const peerEvents = (p: Peer) => [
+  { event_name: 'PEER_CREATED', peer_id: p.peer_id, created_at: p.joined_at },
+  { event_name: 'PEER_JOINING', peer_id: p.peer_id, created_at: p.joined_at },
+  ...(p.left_at ? [{ event_name: 'PEER_LEAVING', peer_id: p.peer_id, created_at: p.left_at }] : []),
+];
+
+/** Every peer of the session; `consolidated`: one row per participant (durations added up). */
+function participantRows(session: Session, options: { consolidated: boolean; peerEvents: boolean }) {
   const end = session.ended_at ?? new Date().toISOString();
-  const rows = session.peers.map((p) => {
-    const row = {
-      id: p.peer_id,
-      user_id: p.participant_id,
-      custom_participant_id: p.custom_participant_id,
-      display_name: p.display_name,
-      preset_name: p.preset_name,
-      joined_at: p.joined_at,
-      left_at: p.left_at,
-      duration: minutes(p.joined_at, p.left_at ?? end),
-      created_at: p.joined_at,
-      updated_at: p.left_at ?? p.joined_at,
-    };
-    if (peerEvents)
-      row.peer_events = [
-        { event_name: 'PEER_CREATED', peer_id: p.peer_id, created_at: p.joined_at },
-        { event_name: 'PEER_JOINING', peer_id: p.peer_id, created_at: p.joined_at },
-        ...(p.left_at ? [{ event_name: 'PEER_LEAVING', peer_id: p.peer_id, created_at: p.left_at }] : []),
-      ];
-    return row;
-  });
-  if (!consolidated) return rows;
-  const byUser = new Map();
+  const rows = session.peers.map((p) => ({
+    id: p.peer_id,
+    user_id: p.participant_id,
+    custom_participant_id: p.custom_participant_id,
+    display_name: p.display_name,
+    preset_name: p.preset_name,
+    joined_at: p.joined_at,
+    left_at: p.left_at,
+    duration: minutes(p.joined_at, p.left_at ?? end),
+    created_at: p.joined_at,
+    updated_at: p.left_at ?? p.joined_at,
+    ...(options.peerEvents ? { peer_events: peerEvents(p) } : {}),
+  }));
+  if (!options.consolidated) return rows;
+  const byUser = new Map<string, (typeof rows)[number]>();
   for (const r of rows) {
     const prev = byUser.get(r.user_id);
     if (!prev) byUser.set(r.user_id, { ...r });
     else {
       prev.duration = Math.round((prev.duration + r.duration) * 100) / 100;
-      prev.left_at = !prev.left_at || !r.left_at ? null : Math.max(r.left_at, prev.left_at);
+      prev.left_at = !prev.left_at || !r.left_at ? null : later(prev.left_at, r.left_at);
     }
   }
   return [...byUser.values()];
 }
 
-/** @param {import('../http/router.ts').Router} router @param {any} deps */
-export function registerSessionRoutes(router, { store, engine, downloads }) {
+export function registerSessionRoutes(
+  router: Router,
+  { store, artifacts, downloads }: { store: StateStore; artifacts: SessionArtifacts; downloads: DownloadLinks },
+): void {
+  const { context } = artifacts;
   const base = `${RTK_BASE}/:appId/sessions`;
 
   router.add('GET', `${base}/peer-report/:peerId`, RTK_META, ({ params }) => {
     appOr404(store, params.appId);
-    const session = store.data.rtk.sessions.find(
-      (s) => s.app_id === params.appId && s.peers.some((p) => p.peer_id === params.peerId),
-    );
-    if (!session) throw new RtkApiError(404, `Peer ${params.peerId} not found`);
-    const peer = session.peers.find((p) => p.peer_id === params.peerId);
+    const peer = store.data.rtk.sessions
+      .filter((s) => s.app_id === params.appId)
+      .flatMap((s) => s.peers)
+      .find((p) => p.peer_id === params.peerId);
+    if (!peer) throw new RtkApiError(404, `Peer ${params.peerId} not found`);
     return rtkOk({
       participant: {
         id: peer.peer_id,
@@ -121,7 +131,7 @@ export function registerSessionRoutes(router, { store, engine, downloads }) {
     const format = (url.searchParams.get('format') ?? 'JSON').toUpperCase();
     if (!['SRT', 'VTT', 'JSON', 'CSV'].includes(format))
       throw new RtkApiError(400, 'format must be SRT, VTT, JSON or CSV');
-    const link = downloads.create('transcript', session.id, engine.urlTtlSeconds, format);
+    const link = downloads.create('transcript', session.id, context.urlTtlSeconds, format);
     return rtkOk({
       sessionId: session.id,
       transcript_download_url: link.url,
@@ -131,19 +141,19 @@ export function registerSessionRoutes(router, { store, engine, downloads }) {
   router.add('GET', `${base}/:sessionId/summary`, RTK_META, ({ params }) => {
     const session = sessionOr404(store, params.appId, params.sessionId);
     if (!session.artifacts?.summary) throw new RtkApiError(404, 'No summary is available for this session');
-    const link = downloads.create('summary', session.id, engine.urlTtlSeconds);
+    const link = downloads.create('summary', session.id, context.urlTtlSeconds);
     return rtkOk({ sessionId: session.id, summaryDownloadUrl: link.url, summaryDownloadUrlExpiry: link.expiry });
   });
   router.add('POST', `${base}/:sessionId/summary`, RTK_META, ({ params }) => {
     const session = sessionOr404(store, params.appId, params.sessionId);
     if (!session.artifacts?.transcript) throw new RtkApiError(400, 'A transcript is required to generate a summary');
-    engine.summarise(session.id);
+    artifacts.summarise(session.id);
     return rtkOk({ session_id: session.id, status: 'SUCCESS' });
   });
   router.add('GET', `${base}/:sessionId/chat`, RTK_META, ({ params }) => {
     const session = sessionOr404(store, params.appId, params.sessionId);
     if (!session.artifacts?.chat) throw new RtkApiError(404, 'No chat export is available for this session');
-    const link = downloads.create('chat', session.id, engine.urlTtlSeconds);
+    const link = downloads.create('chat', session.id, context.urlTtlSeconds);
     return rtkOk({ chat_download_url: link.url, chat_download_url_expiry: link.expiry });
   });
 }
