@@ -12,7 +12,7 @@ import { assertPortFree, portFromEnv } from './dev/ports.mjs';
 import { createServiceStack } from './dev/service-stack.mjs';
 import { startBanner } from './dev/start-banner.mjs';
 
-// The local cloud's DEFAULT_PORT; its index.mjs loads Miniflare, too slow to import just for a constant.
+// The local cloud's DEFAULT_PORT; its index.ts loads Miniflare, too slow to import just for a constant.
 const LOCAL_CLOUD_DEFAULT_PORT = 8700;
 
 const USAGE = `Usage: npm start [-- --state-dir DIR]

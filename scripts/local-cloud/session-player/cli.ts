@@ -4,7 +4,7 @@
 // Plays one session against the running local cloud and prints the ground truth as JSON.
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CREDENTIALS_FILE } from '../index.mjs';
+import { DEFAULT_CREDENTIALS_FILE } from '../index.ts';
 
 const { values } = parseArgs({
   options: {

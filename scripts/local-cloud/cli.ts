@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CREDENTIALS_FILE, startLocalCloud } from './index.mjs';
+import { DEFAULT_CREDENTIALS_FILE, startLocalCloud } from './index.ts';
 
 const { values } = parseArgs({
   options: {
