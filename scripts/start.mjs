@@ -4,11 +4,11 @@
 // the deployer joins them in a later issue.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { linkToStartedCloud, platformVarsFor } from './dev/local-cloud-link.mjs';
+import { linkToStartedCloud, platformVarsFor } from './dev/local-cloud-link.ts';
 import { startLocalCloudProcess } from './dev/local-cloud-process.mjs';
 import { CRON_DEV_ARGS, startPlatformCrons } from './dev/platform-crons.mjs';
-import { startPlatformDev } from './dev/platform-dev.mjs';
-import { assertPortFree, portFromEnv } from './dev/ports.mjs';
+import { startPlatformDev } from './dev/platform-dev.ts';
+import { assertPortFree, portFromEnv } from './dev/ports.ts';
 import { createServiceStack } from './dev/service-stack.mjs';
 import { startBanner } from './dev/start-banner.mjs';
 

@@ -1,17 +1,42 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { assertPortFree } from './ports.mjs';
+import { assertPortFree } from './ports.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const wrangler = join(root, 'node_modules', '.bin', 'wrangler');
 export const PLATFORM_CONFIG = join(root, 'wrangler.platform.toml');
 const defaultPersistTo = join(root, '.wrangler', 'state');
 
+export interface PlatformDevOptions {
+  port: number;
+  /** Extra vars and secrets; a promise is awaited after the migrations ran. */
+  vars?: Record<string, string> | Promise<Record<string, string>>;
+  persistTo?: string;
+  /** Skip the one-line banner (default false). */
+  quiet?: boolean;
+  /** More `wrangler dev` arguments, e.g. `--test-scheduled` (benchmarks fire crons). */
+  extraArgs?: string[];
+  /** Pass wrangler's output (request logs, the Worker's console) through once it serves; default `!quiet`. */
+  workerLogs?: boolean;
+  /** Stop it on SIGINT/SIGTERM (default true); pass false to call `stop()` yourself. */
+  handleSignals?: boolean;
+}
+
+export interface PlatformDev {
+  url: string;
+  child: ChildProcess;
+  /** Stops wrangler and everything it started (workerd, esbuild); resolves once wrangler has exited. */
+  stop: () => Promise<void>;
+  /** Resolves with wrangler's exit code when it ends, for whatever reason. */
+  exited: Promise<number | null>;
+}
+
 /** Dev secrets are random per checkout and kept beside the local state, never committed. */
-function devSecrets() {
+function devSecrets(): Record<string, string> {
   const file = join(root, '.wrangler', 'castio-dev-secrets.json');
   if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8'));
   mkdirSync(dirname(file), { recursive: true });
@@ -20,7 +45,7 @@ function devSecrets() {
   return secrets;
 }
 
-export function applyPlatformMigrations(persistTo = defaultPersistTo) {
+export function applyPlatformMigrations(persistTo = defaultPersistTo): void {
   const result = spawnSync(
     wrangler,
     ['d1', 'migrations', 'apply', 'DB', '--local', '-c', PLATFORM_CONFIG, '--persist-to', persistTo],
@@ -48,7 +73,7 @@ export async function startPlatformDev({
   extraArgs = [],
   workerLogs = !quiet,
   handleSignals = true,
-}) {
+}: PlatformDevOptions): Promise<PlatformDev> {
   await assertPortFree(port, { what: 'the platform', envName: 'PORT' });
   applyPlatformMigrations(persistTo);
   const varArgs = Object.entries({ ...devSecrets(), ENVIRONMENT: 'development', ...(await vars) }).flatMap(
@@ -99,13 +124,13 @@ export async function startPlatformDev({
 }
 
 /** wrangler's startup chatter is kept back (shown only when it fails to start); afterwards, it passes or drains. */
-function holdBack(stream) {
-  const chunks = [];
-  const keep = (chunk) => chunks.push(chunk);
+function holdBack(stream: Readable) {
+  const chunks: Buffer[] = [];
+  const keep = (chunk: Buffer) => chunks.push(chunk);
   stream.on('data', keep);
   return {
     text: () => Buffer.concat(chunks).toString(),
-    release(forward) {
+    release(forward: boolean) {
       stream.off('data', keep);
       chunks.length = 0;
       // Never left unread: a full pipe would block wrangler on its next log line.
@@ -119,8 +144,9 @@ function holdBack(stream) {
  * SIGTERM to the whole group, SIGKILL for whatever is left once wrangler is gone (or after 5 s), so no workerd
  * outlives it. If this process exits first, the group still gets its SIGTERM.
  */
-function processGroupControl(child) {
-  const signalGroup = (signal) => {
+function processGroupControl(child: ChildProcess) {
+  const signalGroup = (signal: NodeJS.Signals) => {
+    if (child.pid === undefined) return; // it never started
     try {
       process.kill(-child.pid, signal);
     } catch {
@@ -129,7 +155,7 @@ function processGroupControl(child) {
   };
   const terminateOnExit = () => signalGroup('SIGTERM');
   process.on('exit', terminateOnExit);
-  const exited = new Promise((resolve) =>
+  const exited = new Promise<number | null>((resolve) =>
     child.once('exit', (code) => {
       process.off('exit', terminateOnExit);
       resolve(code);
@@ -145,7 +171,7 @@ function processGroupControl(child) {
   return { stop, exited };
 }
 
-async function waitUntilServing(url, child) {
+async function waitUntilServing(url: string, child: ChildProcess): Promise<void> {
   for (let attempt = 0; attempt < 600; attempt++) {
     if (child.exitCode !== null) throw new Error(`wrangler dev exited with code ${child.exitCode}`);
     try {
