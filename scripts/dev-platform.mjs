@@ -3,10 +3,10 @@
 // migrations applied first. State lives in .wrangler/state and survives restarts. When a local cloud runs
 // (`npm run local-cloud`), the platform's RealtimeKit, webhook key and mail settings point at it and its crons
 // run (which registers its RTK webhook there); without one, RTK calls fail.
-import { findRunningLocalCloud, platformVarsFor } from './dev/local-cloud-link.mjs';
+import { findRunningLocalCloud, platformVarsFor } from './dev/local-cloud-link.ts';
 import { CRON_DEV_ARGS, startPlatformCrons } from './dev/platform-crons.mjs';
-import { startPlatformDev } from './dev/platform-dev.mjs';
-import { portFromEnv } from './dev/ports.mjs';
+import { startPlatformDev } from './dev/platform-dev.ts';
+import { portFromEnv } from './dev/ports.ts';
 import { createServiceStack } from './dev/service-stack.mjs';
 import { DEFAULT_CREDENTIALS_FILE } from '@castio/local-cloud';
 

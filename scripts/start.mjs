@@ -4,15 +4,15 @@
 // the deployer joins them in a later issue.
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { linkToStartedCloud, platformVarsFor } from './dev/local-cloud-link.mjs';
+import { linkToStartedCloud, platformVarsFor } from './dev/local-cloud-link.ts';
 import { startLocalCloudProcess } from './dev/local-cloud-process.mjs';
 import { CRON_DEV_ARGS, startPlatformCrons } from './dev/platform-crons.mjs';
-import { startPlatformDev } from './dev/platform-dev.mjs';
-import { assertPortFree, portFromEnv } from './dev/ports.mjs';
+import { startPlatformDev } from './dev/platform-dev.ts';
+import { assertPortFree, portFromEnv } from './dev/ports.ts';
 import { createServiceStack } from './dev/service-stack.mjs';
 import { startBanner } from './dev/start-banner.mjs';
 
-// The local cloud's DEFAULT_PORT; its index.mjs loads Miniflare, too slow to import just for a constant.
+// The local cloud's DEFAULT_PORT; its index.ts loads Miniflare, too slow to import just for a constant.
 const LOCAL_CLOUD_DEFAULT_PORT = 8700;
 
 const USAGE = `Usage: npm start [-- --state-dir DIR]

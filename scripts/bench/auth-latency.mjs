@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPlatformDev } from '../dev/platform-dev.mjs';
+import { startPlatformDev } from '../dev/platform-dev.ts';
 import { measure, printTable } from './measure.mjs';
 
 const port = 8790 + Math.floor(Math.random() * 100);

@@ -24,8 +24,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { linkToStartedCloud, platformVarsFor } from '../dev/local-cloud-link.mjs';
-import { startPlatformDev } from '../dev/platform-dev.mjs';
+import { linkToStartedCloud, platformVarsFor } from '../dev/local-cloud-link.ts';
+import { startPlatformDev } from '../dev/platform-dev.ts';
 import { startLocalCloud } from '@castio/local-cloud';
 import { measureInterleaved, printTable } from './measure.mjs';
 

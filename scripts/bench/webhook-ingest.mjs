@@ -12,7 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startPlatformDev } from '../dev/platform-dev.mjs';
+import { startPlatformDev } from '../dev/platform-dev.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const sessionCount = Number(process.env.BENCH_SESSIONS ?? 100);

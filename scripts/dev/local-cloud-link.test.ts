@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startLocalCloud } from '@castio/local-cloud';
-import { findRunningLocalCloud, platformVarsFor } from './local-cloud-link.mjs';
+import { findRunningLocalCloud, platformVarsFor } from './local-cloud-link.ts';
 
 /** How `npm run dev:platform` decides whether a local cloud runs: its credentials file, and an answer there. */
 describe('findRunningLocalCloud', () => {

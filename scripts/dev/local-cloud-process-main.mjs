@@ -1,7 +1,7 @@
 // Runs inside the process `startLocalCloudProcess` forks: starts the local cloud with the options in argv[2],
 // reports it over IPC, and stops when told to or when the parent disappears (so it never outlives it).
 import { startLocalCloud } from '@castio/local-cloud';
-import { portInUseMessage } from './ports.mjs';
+import { portInUseMessage } from './ports.ts';
 
 const options = JSON.parse(process.argv[2]);
 

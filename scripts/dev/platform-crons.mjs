@@ -3,7 +3,7 @@
 // is what registers the platform's RTK webhook (its 5-minute job does that; all its jobs are idempotent).
 import { readFileSync } from 'node:fs';
 import { parseCron } from '@castio/local-cloud/cron';
-import { PLATFORM_CONFIG } from './platform-dev.mjs';
+import { PLATFORM_CONFIG } from './platform-dev.ts';
 
 /** `wrangler dev` must get these for the platform to accept fired crons (the /__scheduled route). */
 export const CRON_DEV_ARGS = ['--test-scheduled'];

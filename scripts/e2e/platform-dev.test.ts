@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlatformDev } from '../dev/platform-dev.mjs';
+import { startPlatformDev } from '../dev/platform-dev.ts';
 import { launchChromium } from './browser';
 
 /** `npm run dev:platform` for real: wrangler dev, local D1 with migrations, and the docs page in Chromium. */

@@ -3,9 +3,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startLocalCloud } from './index.mjs';
-import { workerUrl } from './test-fixtures/json';
-import { sdk } from './test-fixtures/test-cloud';
+import { startLocalCloud } from './index.ts';
+import { workerUrl } from './test-fixtures/json.ts';
+import { sdk } from './test-fixtures/test-cloud.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'local-cloud-restart-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,7 +1,7 @@
 // The official `cloudflare` SDK (6.5) drives tokens, accounts, zones, D1 (incl. time travel), KV and R2.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CfEnvelope, readJson } from '../test-fixtures/json';
-import { apiFailure, mintToken, sdk, startTestCloud, type TestCloud } from '../test-fixtures/test-cloud';
+import { type CfEnvelope, readJson } from '../test-fixtures/json.ts';
+import { apiFailure, mintToken, sdk, startTestCloud, type TestCloud } from '../test-fixtures/test-cloud.ts';
 
 let cloud: TestCloud;
 let account_id: string;

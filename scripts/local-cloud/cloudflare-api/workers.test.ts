@@ -3,8 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type CfEnvelope, readJson, workerUrl } from '../test-fixtures/json';
-import { apiFailure, startTestCloud, type TestCloud } from '../test-fixtures/test-cloud';
+import { type CfEnvelope, readJson, workerUrl } from '../test-fixtures/json.ts';
+import { apiFailure, startTestCloud, type TestCloud } from '../test-fixtures/test-cloud.ts';
 
 const source = readFileSync(new URL('../test-fixtures/bindings-worker.js', import.meta.url), 'utf8');
 const moduleFile = (text: string, name = 'index.js') =>

@@ -1,8 +1,8 @@
 // Fault injection: deterministic per seed, per route; latency; timeouts; webhook network faults.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FaultPlan } from './fault-plan.mjs';
-import { readJson } from '../test-fixtures/json';
-import { apiFailure, sdk, startTestCloud, type TestCloud } from '../test-fixtures/test-cloud';
+import { FaultPlan } from './fault-plan.ts';
+import { readJson } from '../test-fixtures/json.ts';
+import { apiFailure, sdk, startTestCloud, type TestCloud } from '../test-fixtures/test-cloud.ts';
 
 describe('FaultPlan', () => {
   it('replays the same decisions for the same seed and differs for another', () => {

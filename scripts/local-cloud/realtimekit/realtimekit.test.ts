@@ -1,9 +1,8 @@
 // The RealtimeKit REST API, signed webhooks with retries, and the session player.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { readJson } from '../test-fixtures/json';
+import { readJson } from '../test-fixtures/json.ts';
+import type { SessionTruth } from '../session-player/player.ts';
 import type {
-  DeliveryLog,
-  PlayedSession,
   RtkEnvelope,
   RtkLivestream,
   RtkMeeting,
@@ -13,9 +12,14 @@ import type {
   RtkSession,
   RtkSessionParticipant,
   RtkWebhook,
-} from '../test-fixtures/rtk-bodies';
-import { mintToken, startTestCloud, type TestCloud } from '../test-fixtures/test-cloud';
-import { startWebhookReceiver, verifyRtkSignature } from '../test-fixtures/webhook-receiver';
+} from '../test-fixtures/rtk-bodies.ts';
+import { mintToken, startTestCloud, type TestCloud } from '../test-fixtures/test-cloud.ts';
+import { startWebhookReceiver, verifyRtkSignature } from '../test-fixtures/webhook-receiver.ts';
+import { WEBHOOK_EVENTS } from './rtk-schemas.ts';
+import type { Delivery } from './webhook-dispatcher.ts';
+
+/** `GET /__local/rtk/webhook-deliveries`. */
+type DeliveryLog = { deliveries: Delivery[] };
 
 let cloud: TestCloud;
 let receiver: Awaited<ReturnType<typeof startWebhookReceiver>>;
@@ -253,17 +257,7 @@ describe('webhooks', () => {
     const created = await rtk<RtkWebhook>('POST', '/webhooks', {
       name: 'castio',
       url: receiver.url,
-      events: [
-        'meeting.started',
-        'meeting.ended',
-        'meeting.participantJoined',
-        'meeting.participantLeft',
-        'meeting.chatSynced',
-        'recording.statusUpdate',
-        'livestreaming.statusUpdate',
-        'meeting.transcript',
-        'meeting.summary',
-      ],
+      events: WEBHOOK_EVENTS,
     });
     expect(created.status).toBe(201);
     webhookId = created.body.data.id;
@@ -277,7 +271,7 @@ describe('webhooks', () => {
 
   it('the session player fires the complete, ordered, signed webhook sequence', async () => {
     const meeting = (await rtk<RtkMeeting>('POST', '/meetings', { title: 'Played' })).body.data;
-    const truth = await control<PlayedSession>('/__local/rtk/sessions/play', {
+    const truth = await control<SessionTruth>('/__local/rtk/sessions/play', {
       meetingId: meeting.id,
       participants: 3,
       minutes: 30,
@@ -307,7 +301,7 @@ describe('webhooks', () => {
     expect(
       receiver.received.filter((r) => r.body.event === 'recording.statusUpdate').map((r) => r.body.recording?.status),
     ).toEqual(['RECORDING', 'UPLOADING', 'UPLOADED']);
-    expect(truth.recording.statuses).toEqual(['INVOKED', 'RECORDING', 'UPLOADING', 'UPLOADED']);
+    expect(truth.recording?.statuses).toEqual(['INVOKED', 'RECORDING', 'UPLOADING', 'UPLOADED']);
     expect(receiver.received.find((r) => r.body.event === 'meeting.ended')!.body.reason).toBe('ALL_PARTICIPANTS_LEFT');
 
     const { data } = await readJson<RtkEnvelope<{ publicKey: string }>>(
@@ -391,7 +385,7 @@ describe('webhooks', () => {
     const play = async (seed: number) => {
       receiver.clear();
       const meeting = (await rtk<RtkMeeting>('POST', '/meetings', { title: 'Chaos' })).body.data;
-      const truth = await control<PlayedSession>('/__local/rtk/sessions/play', {
+      const truth = await control<SessionTruth>('/__local/rtk/sessions/play', {
         meetingId: meeting.id,
         participants: 4,
         minutes: 5,
@@ -430,7 +424,7 @@ describe('webhooks', () => {
         })
       ).body.data.id;
     const [ada, bo] = [await add('user:ada'), await add('user:bo')];
-    const truth = await control<PlayedSession>('/__local/rtk/sessions/play', {
+    const truth = await control<SessionTruth>('/__local/rtk/sessions/play', {
       meetingId: meeting.id,
       participantIds: [ada, bo, bo],
       participants: 1,
@@ -472,7 +466,7 @@ describe('webhooks', () => {
 
   it('download URLs expire', async () => {
     const meeting = (await rtk<RtkMeeting>('POST', '/meetings', { title: 'Expiring' })).body.data;
-    const truth = await control<PlayedSession>('/__local/rtk/sessions/play', {
+    const truth = await control<SessionTruth>('/__local/rtk/sessions/play', {
       meetingId: meeting.id,
       participants: 2,
       minutes: 3,

@@ -1,18 +1,12 @@
 // Typed JSON reads for the local cloud's tests. Each read names the shape the test relies on; the test's own
 // assertions check it. Where a value feeds further calls instead of an assertion, it is parsed (zod).
 import { z } from 'zod';
-
-/** One entry of a Cloudflare API v4 envelope's `errors`. */
-export interface CfError {
-  code: number;
-  message: string;
-  error_chain?: CfError[];
-}
+import type { CfErrorEntry } from '../http/cf-envelope.ts';
 
 export interface CfEnvelope<Result = unknown> {
   success: boolean;
-  errors: CfError[];
-  messages: CfError[];
+  errors: CfErrorEntry[];
+  messages: CfErrorEntry[];
   result: Result;
 }
 

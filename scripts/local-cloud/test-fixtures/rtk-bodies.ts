@@ -1,10 +1,12 @@
-// What the RealtimeKit tests read from the local cloud's RTK routes, control routes and webhooks: only the
-// fields they use, named after RTK's own (snake_case REST, camelCase webhook payloads and ground truth).
+// What the RealtimeKit tests read from the local cloud's RTK routes and webhooks: only the fields they use, named
+// after RTK's own (snake_case REST, camelCase webhook payloads). The control routes' answers are typed where they
+// are made (SessionTruth in session-player/player.ts, Delivery in realtimekit/webhook-dispatcher.ts).
+import type { RtkPaging } from '../realtimekit/rtk-envelope.ts';
 
 export interface RtkEnvelope<Data = unknown> {
   success: boolean;
   data: Data;
-  paging?: { total_count: number; start_offset: number; end_offset: number };
+  paging?: RtkPaging;
 }
 
 export interface RtkPreset {
@@ -54,21 +56,6 @@ export interface RtkLivestream {
 export interface RtkWebhook {
   id: string;
   events: string[];
-}
-
-/** `POST /__local/rtk/sessions/play`: the ground truth of a played session. */
-export interface PlayedSession {
-  sessionId: string;
-  events: string[];
-  participants: { peerId: string; customParticipantId: string; joinedAt: string; leftAt: string }[];
-  recording: { statuses: string[] };
-  chat: { messages: number };
-  webhooks: { event: string; trueIndex: number; dropped: boolean; duplicated: boolean }[];
-}
-
-/** `GET /__local/rtk/webhook-deliveries`. */
-export interface DeliveryLog {
-  deliveries: { id: string; event: string; status: string; attempts: { status: number }[] }[];
 }
 
 /** A webhook body as RTK sends it; which fields exist depends on `event`. */

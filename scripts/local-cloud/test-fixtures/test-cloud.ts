@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Cloudflare, { APIError } from 'cloudflare';
-import { startLocalCloud } from '../index.mjs';
-import { readJson } from './json';
+import { startLocalCloud } from '../index.ts';
+import { readJson } from './json.ts';
 
 export type TestCloud = Awaited<ReturnType<typeof startLocalCloud>> & { cf: Cloudflare; dispose: () => Promise<void> };
 

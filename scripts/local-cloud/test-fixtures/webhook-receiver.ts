@@ -1,7 +1,7 @@
 // A webhook receiver for tests: records raw bodies and headers; answers with scripted statuses.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { RtkWebhookBody } from './rtk-bodies';
+import type { RtkWebhookBody } from './rtk-bodies.ts';
 
 export type Received = { raw: string; headers: http.IncomingHttpHeaders; body: RtkWebhookBody };
 
