@@ -1,11 +1,11 @@
 // What the session, recording and livestream engines share: the store, download links, where webhook bodies go,
 // and the lookups that give a webhook payload its meeting, app and session. Every engine method takes the moment
 // it happens (`at`), so the session player can lay out a whole meeting in simulated time; REST calls pass "now".
-import type { Meeting, RtkApp, RtkState, Session } from '../state/rtk-records.ts';
+import type { RtkState, Session } from '../state/rtk-records.ts';
 import type { StateStore } from '../state/store.ts';
 import type { DownloadLinks } from './downloads.ts';
 import { RtkApiError } from './rtk-envelope.ts';
-import type { WebhookBody } from './webhook-payloads.ts';
+import type { PayloadContext, SessionContext, WebhookBody } from './webhook-payloads.ts';
 
 export const ARTIFACT_URL_TTL_SECONDS = 3600;
 
@@ -13,15 +13,6 @@ export const ARTIFACT_URL_TTL_SECONDS = 3600;
 export type Moment = Date | number | string | undefined;
 
 export const isoAt = (at: Moment) => (at instanceof Date ? at : new Date(at ?? Date.now())).toISOString();
-
-/** What a webhook payload says about where it happened. */
-export interface PayloadContext {
-  meeting: Meeting;
-  app: RtkApp;
-  session: Session | null;
-}
-
-export type SessionContext = PayloadContext & { session: Session };
 
 export type Emit = (appId: string, body: WebhookBody) => void;
 

@@ -1,9 +1,17 @@
 // Webhook bodies, field for field as RTK documents them (rtk.md §2.4), including its quirks: `meeting.status` is
 // "LIVE" in every sample (even meeting.ended), `recording.fileSize` is a string, chatSynced is flat.
-import type { Livestream, Meeting, Peer, Recording } from '../state/rtk-records.ts';
+import type { Livestream, Meeting, Peer, Recording, RtkApp, Session } from '../state/rtk-records.ts';
 import type { DownloadLink } from './downloads.ts';
-import type { PayloadContext, SessionContext } from './engine-context.ts';
 import type { WebhookEvent } from './rtk-schemas.ts';
+
+/** What a webhook payload says about where it happened. */
+export interface PayloadContext {
+  meeting: Meeting;
+  app: RtkApp;
+  session: Session | null;
+}
+
+export type SessionContext = PayloadContext & { session: Session };
 
 /** Every body the local RealtimeKit sends; `event` says which. */
 export type WebhookBody =
