@@ -1,5 +1,5 @@
 import { newId } from '@castio/shared/ids';
-import { rowsOf } from '../database/sql-clauses';
+import { NOW_SQL, rowsOf } from '../database/sql';
 
 /** One day of the per-day session aggregate (nullable sums come back as null on empty days). */
 interface DailySessionRow {
@@ -188,7 +188,7 @@ export async function rollupDay(db: D1Database, day: string) {
              total_duration_seconds, total_recordings, total_recording_minutes, total_recording_seconds, total_chat_messages,
              total_transcripts, total_summaries, peak_concurrent_participants, meeting_type_video, meeting_type_audio,
              meeting_type_webinar, meeting_type_livestream, computed_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${NOW_SQL})
            ON CONFLICT (org_id, date) DO UPDATE SET total_sessions = excluded.total_sessions,
              total_participants = excluded.total_participants, total_duration_minutes = excluded.total_duration_minutes,
              total_duration_seconds = excluded.total_duration_seconds, total_recordings = excluded.total_recordings,
@@ -226,7 +226,7 @@ export async function rollupDay(db: D1Database, day: string) {
     db
       .prepare(
         `INSERT INTO analytics_rollups (org_id, date, computed_at)
-         SELECT id, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM organizations WHERE true
+         SELECT id, ?, ${NOW_SQL} FROM organizations WHERE true
          ON CONFLICT (org_id, date) DO UPDATE SET computed_at = excluded.computed_at`,
       )
       .bind(day),

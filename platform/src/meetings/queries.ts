@@ -1,4 +1,4 @@
-import { inList, likePattern, SqlClauses } from '../database/sql-clauses';
+import { inList, likePattern, SqlClauses } from '../database/sql';
 import type { Meeting, MeetingListQuery, MeetingStatus, MeetingType, SchedulingType } from './schemas';
 
 export interface MeetingRow {

@@ -1,7 +1,7 @@
 import type { RtkPage, RtkSessionParticipant } from '@castio/shared/rtk';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
-import { inList } from '../database/sql-clauses';
+import { inList } from '../database/sql';
 import { orgPresetScope } from '../presets/org-preset-scope';
 import { participantPresetName } from '../presets/preset-scope';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';

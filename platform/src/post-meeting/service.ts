@@ -1,7 +1,7 @@
 import { RtkError } from '@castio/shared/rtk';
 import { rtkClientFromEnv } from '../realtimekit/from-env';
 import type { AuthContext } from '../auth/auth-context';
-import { rowsOf } from '../database/sql-clauses';
+import { rowsOf } from '../database/sql';
 
 interface RecordingRow {
   id: string;

@@ -1,4 +1,5 @@
 import { newId } from '@castio/shared/ids';
+import { NOW_SQL } from '../database/sql';
 
 /** Our side of an RTK meeting id: which org, meeting and (for recurring meetings) occurrence it belongs to. */
 export interface MeetingTarget {
@@ -10,8 +11,6 @@ export interface MeetingTarget {
   title: string;
   createdBy: string;
 }
-
-const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 /** Maps an RTK meeting id through meetings.rtk_meeting_id or meeting_occurrences.rtk_meeting_id. */
 export async function resolveRtkMeeting(db: D1Database, rtkMeetingId: string): Promise<MeetingTarget | null> {
@@ -87,7 +86,7 @@ export function upsertSessionStatement(
                          WHEN sessions.ended_at IS NULL OR excluded.ended_at > sessions.ended_at THEN excluded.ended_at
                          ELSE sessions.ended_at END,
          status = CASE WHEN sessions.status = 'ended' OR excluded.status = 'ended' THEN 'ended' ELSE 'active' END,
-         updated_at = ${NOW}
+         updated_at = ${NOW_SQL}
        WHERE sessions.org_id = excluded.org_id
        RETURNING *`,
     )
@@ -207,7 +206,7 @@ export function recomputeSessionStatements(db: D1Database, orgId: string, rtkSes
              COALESCE((SELECT MAX(s.participant_count) FROM session_snapshots s WHERE s.session_id = sessions.id), 0)),
            duration_seconds = CASE WHEN started_at IS NOT NULL AND ended_at IS NOT NULL
              THEN ${SECONDS_BETWEEN('started_at', 'ended_at')} END,
-           updated_at = ${NOW}
+           updated_at = ${NOW_SQL}
          WHERE rtk_session_id = ?1 AND org_id = ?2`,
       )
       .bind(rtkSessionId, orgId),
@@ -233,7 +232,7 @@ export function syncMeetingStatements(db: D1Database, target: MeetingTarget) {
     db
       .prepare(
         `UPDATE meetings SET room_state = CASE WHEN ${live} THEN 'active' ELSE 'inactive' END,
-           actual_start = COALESCE(actual_start, ${firstStart}), updated_at = ${NOW}
+           actual_start = COALESCE(actual_start, ${firstStart}), updated_at = ${NOW_SQL}
          WHERE id = ?1 AND org_id = ?3`,
       )
       .bind(target.meetingId, target.occurrenceId, target.orgId),

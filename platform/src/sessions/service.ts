@@ -1,5 +1,5 @@
 import type { AuthContext } from '../auth/auth-context';
-import { rowsOf } from '../database/sql-clauses';
+import { rowsOf } from '../database/sql';
 
 interface SessionParticipantRow {
   id: string;

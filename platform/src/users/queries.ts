@@ -1,4 +1,4 @@
-import { inList, likePattern, SqlClauses } from '../database/sql-clauses';
+import { inList, likePattern, NOW_SQL, SqlClauses } from '../database/sql';
 import type { User } from '../auth/schemas';
 import type { UserRole } from '../rbac/policy';
 
@@ -94,7 +94,7 @@ export const updateUserStatement = (
     .addIfDefined('name = ?', changes.name)
     .addIfDefined('role = ?', changes.role)
     .addIfDefined('is_active = ?', changes.isActive === undefined ? undefined : changes.isActive ? 1 : 0)
-    .add("updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+    .add(`updated_at = ${NOW_SQL}`);
   return db
     .prepare(`UPDATE users SET ${set.join(', ')} WHERE org_id = ? AND id = ?`)
     .bind(...set.values, orgId, userId);
