@@ -23,6 +23,11 @@ export async function findSoleOrg(db: D1Database): Promise<OrgRow | null> {
   return results.length === 1 ? results[0]! : null;
 }
 
+/** Whether the deployment has any org yet (the first registration creates one). */
+export async function anyOrgExists(db: D1Database): Promise<boolean> {
+  return (await db.prepare('SELECT 1 AS found FROM organizations LIMIT 1').first<{ found: 1 }>()) !== null;
+}
+
 export const findRtkPresetPrefix = (db: D1Database, orgId: string) =>
   db
     .prepare('SELECT rtk_preset_prefix FROM organizations WHERE id = ?')

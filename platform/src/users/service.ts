@@ -1,6 +1,6 @@
 import type { AuthContext } from '../auth/auth-context';
+import { securityEventStatement } from '../auth/queries';
 import { endAllSessionsStatements } from '../auth/refresh-tokens';
-import { securityEventStatement } from '../auth/security-events';
 import type { Env } from '../env';
 import { forbidden, notFound } from '../http/errors';
 import { can, canManageUser } from '../rbac/policy';
