@@ -10,9 +10,9 @@ import {
   findSoleOrg,
   insertOrgStatements,
   toOrgSummary,
+  findOrgPolicy,
   type OrgRow,
 } from '../org/queries';
-import { findOrgPolicy } from '../org/settings-queries';
 import type { UserRole } from '../rbac/policy';
 import { clientAddressBucket, enforceRateLimit } from '../rate-limit/limits';
 import { findUserByEmail, findUserById, insertUserStatement, toUser, type UserRow } from '../users/queries';

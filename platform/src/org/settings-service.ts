@@ -3,8 +3,14 @@ import type { Env } from '../env';
 import { conflict, notFound } from '../http/errors';
 import { reprovisionAfterBrandingChange } from '../presets/provision';
 import { BRANDING_SETTINGS } from './design-tokens';
-import { findOrgBySlug } from './queries';
-import { findSettingsRow, settingsFromRow, updateSettingsStatement, type OrgSettingsRow } from './settings-queries';
+import {
+  findOrgBySlug,
+  findSettingsRow,
+  type OrgSettingsRow,
+  renameOrgStatement,
+  settingsFromRow,
+  updateSettingsStatement,
+} from './queries';
 import { OrgSettingsFields, type OrgSettings, type OrgSettingsPatch, type SettingKey } from './settings-schema';
 
 interface StoredStorageConfig {
@@ -70,11 +76,7 @@ export async function updateOrgSettings(env: Env, orgId: string, patch: OrgSetti
     if (taken) throw conflict('slug_taken', 'That organisation address is taken.');
   }
   if (orgName !== undefined || orgSlug !== undefined) {
-    statements.push(
-      env.DB.prepare(
-        "UPDATE organizations SET name = COALESCE(?, name), slug = COALESCE(?, slug), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-      ).bind(orgName ?? null, orgSlug ?? null, orgId),
-    );
+    statements.push(renameOrgStatement(env.DB, orgId, { name: orgName ?? null, slug: orgSlug ?? null }));
   }
   try {
     await env.DB.batch(statements);
