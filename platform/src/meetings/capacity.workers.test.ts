@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
 import { createMeeting, join, rowOf, rtk } from './meetings.testkit';
-import { countSeats } from './seats';
+import { countSeats } from './queries';
 
 /** The caps of §6.8 must hold when many requests arrive at once: D1 decides each seat in one statement. */
 let owner: Session;

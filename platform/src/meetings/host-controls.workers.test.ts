@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError, json, multiOrgEnv } from '../../test/helpers';
 import { hostControlsWorld, participantEvents, roomOf } from './host-controls.testkit';
-import { countSeats } from './seats';
+import { countSeats } from './queries';
 
 /**
  * The host controls over people (list, promote/demote, kick), end to end against the local cloud's RealtimeKit: what the API

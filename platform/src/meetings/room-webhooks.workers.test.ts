@@ -3,7 +3,7 @@ import { call, createOrg, json, type Session } from '../../test/helpers';
 import type { Env } from '../env';
 import { type LocalRtk, localRtk } from '../webhooks/local-rtk.testkit';
 import { revokeIdleGuests } from './guest-join';
-import { countSeats } from './seats';
+import { countSeats } from './queries';
 
 /**
  * What RTK's webhooks do to rooms, seats and guests (§6.6, §6.8), with the local cloud playing the room: people

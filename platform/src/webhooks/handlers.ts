@@ -1,5 +1,5 @@
 import { rtkClientFromEnv } from '../realtimekit/from-env';
-import { releaseSeatStatement } from '../meetings/seats';
+import { releaseSeatStatement } from '../meetings/queries';
 import type { Env } from '../env';
 import { markDayStaleStatement } from '../analytics/queries';
 import {
