@@ -289,3 +289,71 @@ export async function syncMeetingStateKv(kv: KVNamespace, target: MeetingTarget,
     await kv.delete(key);
   }
 }
+
+// Reading sessions (service.ts; post-meeting/ picks sessions through findSession too).
+
+export const findSession = (db: D1Database, orgId: string, meetingId: string, sessionId: string) =>
+  db
+    .prepare('SELECT * FROM sessions WHERE id = ? AND meeting_id = ? AND org_id = ?')
+    .bind(sessionId, meetingId, orgId)
+    .first<SessionRow>();
+
+/** A page of the meeting's sessions, newest first; one row more than `limit` says another page exists. */
+export async function listSessionsOfMeeting(
+  db: D1Database,
+  orgId: string,
+  meetingId: string,
+  page: { cursor: string | null; limit: number },
+) {
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM sessions WHERE org_id = ? AND meeting_id = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?`,
+    )
+    .bind(orgId, meetingId, page.cursor, page.cursor, page.limit + 1)
+    .all<SessionRow>();
+  return results;
+}
+
+export interface SessionParticipantRow {
+  id: string;
+  user_id: string | null;
+  display_name: string | null;
+  is_guest: number;
+  joined_at: string | null;
+  left_at: string | null;
+  duration_seconds: number | null;
+}
+
+export const sessionParticipantsStatement = (db: D1Database, orgId: string, sessionId: string) =>
+  db
+    .prepare(
+      `SELECT id, user_id, display_name, is_guest, joined_at, left_at, duration_seconds FROM session_participants
+        WHERE session_id = ? AND org_id = ? ORDER BY joined_at, id`,
+    )
+    .bind(sessionId, orgId);
+
+export interface SessionCountsRow {
+  chat: number;
+  recording: number;
+}
+
+/** The session's chat messages and seconds of uploaded recordings, as one row. */
+export const sessionCountsStatement = (db: D1Database, sessionId: string) =>
+  db
+    .prepare(
+      `SELECT (SELECT COUNT(*) FROM chat_messages WHERE session_id = ?1) AS chat,
+              (SELECT COALESCE(SUM(duration_seconds), 0) FROM recordings WHERE session_id = ?1 AND status = 'uploaded') AS recording`,
+    )
+    .bind(sessionId);
+
+export interface SessionSnapshotRow {
+  recorded_at: string;
+  participant_count: number;
+}
+
+export const sessionSnapshotsStatement = (db: D1Database, sessionId: string) =>
+  db
+    .prepare(
+      'SELECT recorded_at, participant_count FROM session_snapshots WHERE session_id = ? ORDER BY recorded_at LIMIT 1000',
+    )
+    .bind(sessionId);

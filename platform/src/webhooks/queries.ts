@@ -185,3 +185,13 @@ export async function dueEventIds(db: D1Database, now: number, limit: number): P
     .all<{ id: string }>();
   return results.map((row) => row.id);
 }
+
+// Guests as RTK reports them (handlers.ts): a join admits a waiting guest, a leave ends their token's use.
+
+export const admitGuestStatement = (db: D1Database, guestTokenId: string) =>
+  db.prepare("UPDATE guest_tokens SET status = 'admitted' WHERE id = ? AND status = 'waiting'").bind(guestTokenId);
+
+export const guestLeftStatement = (db: D1Database, guestTokenId: string) =>
+  db
+    .prepare("UPDATE guest_tokens SET status = 'left' WHERE id = ? AND status IN ('waiting', 'admitted')")
+    .bind(guestTokenId);
