@@ -1,6 +1,7 @@
 import { base64UrlEncode, timingSafeEqualBytes } from '@castio/shared/encoding';
 import type { AuthContext } from '../auth/auth-context';
 import type { Env } from '../env';
+import { findMeetingInAnyOrg } from '../meetings/queries';
 import { assertManagesMeeting, meetingInOrg } from '../sessions/access';
 
 /** One agent object per meeting (ids are global ULIDs; the org is part of the name anyway). */
@@ -45,11 +46,7 @@ const unauthorized = () =>
 
 /** `/agentsInternal/:meetingId/*` → the meeting's agent object, with the rest of the path. */
 export async function forwardInternal(env: Env, request: Request, meetingId: string, rest: string) {
-  const meeting = /^[0-9A-HJKMNP-TV-Z]{26}$/.test(meetingId)
-    ? await env.DB.prepare('SELECT id, org_id FROM meetings WHERE id = ?')
-        .bind(meetingId)
-        .first<{ id: string; org_id: string }>()
-    : null;
+  const meeting = /^[0-9A-HJKMNP-TV-Z]{26}$/.test(meetingId) ? await findMeetingInAnyOrg(env.DB, meetingId) : null;
   const presented = /^Bearer ([A-Za-z0-9_-]+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
   if (!meeting || !presented) return unauthorized();
   const expected = await internalToken(env, meeting.org_id, meeting.id);
