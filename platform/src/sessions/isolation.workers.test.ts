@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, createOrg, expectError, json, type Session } from '../../test/helpers';
+import { call, createOrg, expectError, jsonOf, type Session } from '../../test/helpers';
 import { apiOperations, fillPath } from '../../test/openapi-routes';
 import { type LocalRtk, localRtk, personOf } from '../webhooks/local-rtk.testkit';
 
@@ -36,7 +36,7 @@ beforeAll(async () => {
   const delivery = await env.DB.prepare('SELECT id FROM diagnostic_webhook_deliveries WHERE org_id = ? LIMIT 1')
     .bind(b.org.id)
     .first<{ id: string }>();
-  const exported = await json(
+  const exported = await jsonOf<'POST /api/analytics/exports'>(
     await call('POST', '/api/analytics/exports', { token: b.token, body: { report: 'meetings' } }),
   );
   ids = { meetingId: meeting.id, sessionId: session!.id, deliveryId: delivery!.id, exportId: exported.id };
