@@ -12,6 +12,16 @@ export interface MeetingTarget {
   createdBy: string;
 }
 
+interface RtkMeetingTargetRow {
+  org_id: string;
+  meeting_id: string;
+  occurrence_id: string | null;
+  scheduling_type: string;
+  meeting_type: string;
+  title: string;
+  created_by: string;
+}
+
 /** Maps an RTK meeting id through meetings.rtk_meeting_id or meeting_occurrences.rtk_meeting_id. */
 export async function resolveRtkMeeting(db: D1Database, rtkMeetingId: string): Promise<MeetingTarget | null> {
   const row = await db
@@ -25,16 +35,16 @@ export async function resolveRtkMeeting(db: D1Database, rtkMeetingId: string): P
        ) ORDER BY rank LIMIT 1`,
     )
     .bind(rtkMeetingId)
-    .first<Record<string, string | null>>();
+    .first<RtkMeetingTargetRow>();
   if (!row) return null;
   return {
-    orgId: row.org_id!,
-    meetingId: row.meeting_id!,
-    occurrenceId: row.occurrence_id ?? null,
-    schedulingType: row.scheduling_type!,
-    meetingType: row.meeting_type!,
-    title: row.title!,
-    createdBy: row.created_by!,
+    orgId: row.org_id,
+    meetingId: row.meeting_id,
+    occurrenceId: row.occurrence_id,
+    schedulingType: row.scheduling_type,
+    meetingType: row.meeting_type,
+    title: row.title,
+    createdBy: row.created_by,
   };
 }
 

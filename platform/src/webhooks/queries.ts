@@ -1,5 +1,5 @@
 import { newId } from '@castio/shared/ids';
-import { NOW_SQL } from '../database/sql';
+import { NOW_SQL, rowsOf } from '../database/sql';
 
 export const MAX_ATTEMPTS = 3;
 /** Lease after the n-th attempt starts: if it fails (or the Worker dies), the cron retries after this. */
@@ -118,7 +118,7 @@ export async function claimAttempt(db: D1Database, eventId: string, now: number)
       )
       .bind(eventId, ...leases),
   ]);
-  return (claimed!.results[0] as WebhookEventRow | undefined) ?? null;
+  return rowsOf<WebhookEventRow>(claimed)[0] ?? null;
 }
 
 /** Marks the event processed; meant to run in the same batch as the event's effects (see handlers). */
