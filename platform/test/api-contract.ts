@@ -1,5 +1,6 @@
 import Ajv2020, { type ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import type { ApiDocument } from './api-types';
 
 /**
  * The app's OpenAPI document as a contract every response a test receives is held to (issue 9): the status is
@@ -78,13 +79,11 @@ export class ApiContract {
   private readonly operations: OperationMatcher[];
   private readonly validators = new Map<string, ValidateFunction>();
 
-  constructor(readonly document: any) {
+  constructor(readonly document: ApiDocument) {
     addFormats(this.ajv);
     this.ajv.addSchema({ ...document, $id: DOCUMENT_ID });
-    this.operations = Object.entries<any>(document.paths).flatMap(([template, item]) =>
-      Object.entries<any>(item).map(([method, operation]) =>
-        matcherOf(method.toUpperCase(), template, operation.responses),
-      ),
+    this.operations = Object.entries(document.paths).flatMap(([template, item]) =>
+      Object.entries(item).map(([method, operation]) => matcherOf(method.toUpperCase(), template, operation.responses)),
     );
   }
 

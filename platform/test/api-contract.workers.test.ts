@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ApiContract, ResponseMismatch } from './api-contract';
+import type { DocumentedSchema } from './api-types';
 import { apiContract } from './helpers';
 
 /**
@@ -7,7 +8,7 @@ import { apiContract } from './helpers';
  * looks for: every mismatch must be refused, with the operation, the status and what is wrong.
  */
 const envelope = { $ref: '#/components/schemas/Error' };
-const json = (schema: unknown) => ({ content: { 'application/json': { schema } } });
+const json = (schema: DocumentedSchema) => ({ content: { 'application/json': { schema } } });
 const contract = new ApiContract({
   openapi: '3.1.0',
   info: { title: 'harness fixture', version: '1' },

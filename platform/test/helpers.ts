@@ -3,7 +3,9 @@ import './migrated-d1';
 import { expect, inject } from 'vitest';
 import { createApp } from '../src/app';
 import type { Env } from '../src/env';
+import type { ErrorEnvelope } from '@castio/shared/schemas';
 import { ApiContract } from './api-contract';
+import type { ApiDocument, ResponseBody, RouteKey, SuccessStatus } from './api-types';
 
 const app = createApp();
 
@@ -33,7 +35,7 @@ export const freshIp = () => `198.18.${Math.floor(++ipCounter / 250)}.${ipCounte
 
 async function loadContract() {
   const response = await app.request('/api/openapi.json', {}, multiOrgEnv);
-  return new ApiContract(await response.json());
+  return new ApiContract(await json<ApiDocument>(response));
 }
 let contract: Promise<ApiContract> | undefined;
 /** The app's own OpenAPI document as a contract, built once per test file. */
@@ -68,13 +70,28 @@ export async function call(method: string, path: string, options: CallOptions = 
   return response;
 }
 
-export async function json<T = any>(response: Response): Promise<T> {
+/** A JSON body whose shape the caller states (`unknown` until it does): for answers that are not the API's own. */
+export async function json<T = unknown>(response: Response): Promise<T> {
   return (await response.json()) as T;
 }
 
-/** Asserts the one error envelope and returns its code. */
-export async function expectError(response: Response, status: number, code?: string): Promise<any> {
-  const body = await json(response);
+/**
+ * The JSON body of an answer of the API's route `Key`, typed as that route declares it (api-types.ts), e.g.
+ * `jsonOf<'POST /api/meetings'>(response)`; `Status` picks another declared answer than the success one.
+ */
+export async function jsonOf<Key extends RouteKey, Status extends number = SuccessStatus>(
+  response: Response,
+): Promise<ResponseBody<Key, Status>> {
+  return (await response.json()) as ResponseBody<Key, Status>;
+}
+
+/** Asserts the one error envelope and returns its error; `Details` is what the caller expects its details to be. */
+export async function expectError<Details = unknown>(
+  response: Response,
+  status: number,
+  code?: string,
+): Promise<ErrorEnvelope['error'] & { details?: Details }> {
+  const body = await json<ErrorEnvelope & { error: { details?: Details } }>(response);
   expect(response.status, JSON.stringify(body)).toBe(status);
   expect(body).toHaveProperty('error.code');
   expect(body).toHaveProperty('error.message');
@@ -96,7 +113,7 @@ export const refreshCookieOf = (response: Response) => {
 };
 
 export async function toSession(response: Response): Promise<Session> {
-  const body = await json(response);
+  const body = await jsonOf<'POST /api/auth/login'>(response);
   expect(response.status, JSON.stringify(body)).toBeLessThan(300);
   return { token: body.accessToken, cookie: refreshCookieOf(response), user: body.user, org: body.org };
 }
@@ -130,7 +147,9 @@ export async function addMember(
   label: string = role,
 ): Promise<Session> {
   const email = `${label}-${++orgCounter}@${owner.org.slug}.example`;
-  const invite = await json(await call('POST', '/api/users/invites', { token: owner.token, body: { email, role } }));
+  const invite = await jsonOf<'POST /api/users/invites'>(
+    await call('POST', '/api/users/invites', { token: owner.token, body: { email, role } }),
+  );
   const response = await call('POST', '/api/auth/register', {
     body: { email, password: PASSWORD, name: `${label} of ${owner.org.name}`, inviteToken: invite.token },
   });

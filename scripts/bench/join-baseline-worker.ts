@@ -1,6 +1,6 @@
 // The join benchmark's baseline route (see join-latency.mjs): the D1 writes of POST /api/meetings/{id}/join and
 // nothing else, with the platform's own functions, so the difference to /join is everything else a join does.
-import { attachParticipantStatement, reserveSeat } from '../../platform/src/meetings/seats';
+import { attachParticipantStatement, reserveSeat } from '../../platform/src/meetings/queries';
 
 interface Env {
   DB: D1Database;

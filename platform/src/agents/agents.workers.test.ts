@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addMember, call, createOrg, expectError, json, type Session } from '../../test/helpers';
+import { addMember, call, createOrg, expectError, json, jsonOf, type Session } from '../../test/helpers';
 import { type LocalRtk, localRtk } from '../webhooks/local-rtk.testkit';
 
 let rtk: LocalRtk;
@@ -24,7 +24,7 @@ describe('Realtime Agents groundwork', () => {
   it('initialises the meeting’s agent object and forwards /agentsInternal with its token only', async () => {
     const init = await call('POST', `/api/agents/${meeting.id}/init`, { token: host.token, body: {} });
     expect(init.status).toBe(200);
-    const agent = await json(init);
+    const agent = await jsonOf<'POST /api/agents/{meetingId}/init'>(init);
     expect(agent).toMatchObject({
       meetingId: meeting.id,
       status: 'initialised',
@@ -37,7 +37,9 @@ describe('Realtime Agents groundwork', () => {
     expect(await json(state)).toMatchObject({ meetingId: meeting.id, status: 'initialised' });
     expect((await call('GET', `${agent.internalPath}/state`)).status).toBe(401);
     const otherToken = (
-      await json(await call('POST', `/api/agents/${second.id}/init`, { token: owner.token, body: {} }))
+      await jsonOf<'POST /api/agents/{meetingId}/init'>(
+        await call('POST', `/api/agents/${second.id}/init`, { token: owner.token, body: {} }),
+      )
     ).internalToken;
     expect(
       (await call('GET', `${agent.internalPath}/state`, { headers: { authorization: `Bearer ${otherToken}` } })).status,
@@ -51,7 +53,9 @@ describe('Realtime Agents groundwork', () => {
       headers: { authorization: `Bearer ${agent.internalToken}` },
     });
     await expectError(unknown, 404, 'not_found');
-    const deinit = await json(await call('POST', `/api/agents/${meeting.id}/deinit`, { token: host.token, body: {} }));
+    const deinit = await jsonOf<'POST /api/agents/{meetingId}/deinit'>(
+      await call('POST', `/api/agents/${meeting.id}/deinit`, { token: host.token, body: {} }),
+    );
     expect(deinit.status).toBe('stopped');
     const stopped = await call('GET', `${agent.internalPath}/state`, {
       headers: { authorization: `Bearer ${agent.internalToken}` },

@@ -1,6 +1,7 @@
 import { base64UrlEncode, timingSafeEqualBytes } from '@castio/shared/encoding';
 import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
+import { findMeetingInAnyOrg } from '../meetings/queries';
 import { ApiError } from '../http/errors';
 import { managedMeeting } from '../meetings/access';
 
@@ -40,11 +41,7 @@ const invalidAgentToken = () => new ApiError('unauthorized', 'A valid agent toke
 
 /** `/agentsInternal/:meetingId/*` → the meeting's agent object, with the rest of the path. */
 export async function forwardInternal(env: Env, request: Request, meetingId: string, rest: string) {
-  const meeting = /^[0-9A-HJKMNP-TV-Z]{26}$/.test(meetingId)
-    ? await env.DB.prepare('SELECT id, org_id FROM meetings WHERE id = ?')
-        .bind(meetingId)
-        .first<{ id: string; org_id: string }>()
-    : null;
+  const meeting = /^[0-9A-HJKMNP-TV-Z]{26}$/.test(meetingId) ? await findMeetingInAnyOrg(env.DB, meetingId) : null;
   const presented = /^Bearer ([A-Za-z0-9_-]+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
   if (!meeting || !presented) throw invalidAgentToken();
   const expected = await internalToken(env, meeting.org_id, meeting.id);

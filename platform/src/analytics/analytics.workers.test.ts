@@ -1,9 +1,10 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '@castio/shared/ids';
-import { addMember, call, createOrg, expectError, json, type Session } from '../../test/helpers';
+import { addMember, call, createOrg, expectError, jsonOf, type Session } from '../../test/helpers';
 import { type LocalRtk, localRtk } from '../webhooks/local-rtk.testkit';
 import { DAY_MS, dayOf, periodOf, splitRuns } from './dates';
+import type { ResponseBody } from '../../test/api-types';
 import { rollupPending } from './queries';
 
 let rtk: LocalRtk;
@@ -53,6 +54,15 @@ async function seedSession(orgId: string, meetingId: string, day: string, n: num
   }
 }
 
+interface DirectCount {
+  sessions: number;
+  participants: number;
+  seconds: number;
+  webinars: number;
+  recordings: number;
+  chat: number;
+}
+
 /** The numbers straight from the tables, the way a person would count them. */
 async function directCount(orgId: string, range: { from: string; to: string }, hostUserId: string | null = null) {
   const bounds = [
@@ -68,14 +78,14 @@ async function directCount(orgId: string, range: { from: string; to: string }, h
        FROM sessions s JOIN meetings m ON m.id = s.meeting_id WHERE ${where}`,
   )
     .bind(orgId, bounds[0], bounds[1], hostUserId)
-    .first<any>();
-  return row;
+    .first<DirectCount>();
+  return row!;
 }
 
 const overviewOf = async (who: Session, query = `from=${from}&to=${today}`) =>
-  json(await call('GET', `/api/analytics/overview?${query}`, { token: who.token }));
+  jsonOf<'GET /api/analytics/overview'>(await call('GET', `/api/analytics/overview?${query}`, { token: who.token }));
 
-function expectEqualToDirect(overview: any, direct: any) {
+function expectEqualToDirect(overview: ResponseBody<'GET /api/analytics/overview'>, direct: DirectCount) {
   expect(overview.totals).toMatchObject({
     sessions: direct.sessions,
     participants: direct.participants,
@@ -121,8 +131,8 @@ describe('analytics totals', () => {
     expect(fromRollups.meetingTypes).toEqual(live.meetingTypes);
     const rows = await env.DB.prepare('SELECT COUNT(*) AS n FROM daily_analytics WHERE org_id = ?')
       .bind(owner.org.id)
-      .first<any>();
-    expect(rows.n).toBeGreaterThan(15);
+      .first<{ n: number }>();
+    expect(rows?.n).toBeGreaterThan(15);
   });
 
   it('shows hosts only their own meetings', async () => {
@@ -136,10 +146,10 @@ describe('analytics totals', () => {
     const all = await overviewOf(owner);
     expect(a.totals.sessions + b.totals.sessions).toBe(all.totals.sessions);
     expect(b.meetingTypes).toMatchObject({ video: 0, webinar: 0 });
-    const meetings = await json(
+    const meetings = await jsonOf<'GET /api/analytics/meetings'>(
       await call('GET', `/api/analytics/meetings?from=${from}&to=${today}`, { token: hostB.token }),
     );
-    expect(meetings.items.every((item: any) => item.hostUserId === hostB.user.id)).toBe(true);
+    expect(meetings.items.every((item) => item.hostUserId === hostB.user.id)).toBe(true);
     await expectError(
       await call('GET', '/api/analytics/overview', { token: (await addMember(owner, 'member')).token }),
       403,
@@ -171,13 +181,13 @@ describe('analytics totals', () => {
   });
 
   it('groups usage by day, week and month with the same sums', async () => {
-    const daily = await json(
+    const daily = await jsonOf<'GET /api/analytics/usage'>(
       await call('GET', `/api/analytics/usage?from=${from}&to=${today}&granularity=day`, { token: owner.token }),
     );
-    const weekly = await json(
+    const weekly = await jsonOf<'GET /api/analytics/usage'>(
       await call('GET', `/api/analytics/usage?from=${from}&to=${today}&granularity=week`, { token: owner.token }),
     );
-    const total = (series: any[]) => series.reduce((sum, row) => sum + row.sessions, 0);
+    const total = (series: { sessions: number }[]) => series.reduce((sum, row) => sum + row.sessions, 0);
     expect(total(weekly.series)).toBe(total(daily.series));
     expect(weekly.series.length).toBeLessThanOrEqual(4);
     expect(total(daily.series)).toBe((await overviewOf(owner)).totals.sessions);
@@ -202,7 +212,7 @@ describe('analytics totals', () => {
 
 describe('CSV exports', () => {
   it('writes reports to the exports bucket; only the org (and for hosts, only their own) can read them', async () => {
-    const created = await json(
+    const created = await jsonOf<'POST /api/analytics/exports'>(
       await call('POST', '/api/analytics/exports', { token: hostA.token, body: { report: 'usage', from, to: today } }),
     );
     expect(created.downloadPath).toBe(`/api/analytics/exports/${created.id}`);
@@ -217,7 +227,7 @@ describe('CSV exports', () => {
     expect((await call('GET', created.downloadPath, { token: owner.token })).status).toBe(200);
     await expectError(await call('GET', created.downloadPath, { token: hostB.token }), 404);
     await expectError(await call('GET', created.downloadPath, { token: other.token }), 404);
-    const meetings = await json(
+    const meetings = await jsonOf<'POST /api/analytics/exports'>(
       await call('POST', '/api/analytics/exports', { token: owner.token, body: { report: 'meetings' } }),
     );
     const text = await (await call('GET', meetings.downloadPath, { token: owner.token })).text();

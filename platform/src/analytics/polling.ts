@@ -1,10 +1,15 @@
-import { newId } from '@castio/shared/ids';
 import type { RtkClient } from '@castio/shared/rtk';
 import { rtkClientFromEnv } from '../realtimekit/from-env';
 import type { Env } from '../env';
 import { type MeetingTarget, recomputeSessionStatements, resolveRtkMeeting } from '../sessions/queries';
 import { handleEvent } from '../webhooks/handlers';
 import { isoTime } from '../webhooks/payload';
+import {
+  findActiveSessionByRtkId,
+  insertSnapshotStatement,
+  listStaleActiveSessions,
+  otherLiveSessionExists,
+} from './queries';
 
 /** An active session silent for this long, and not in RTK's live list, is checked against RTK. */
 export const STALE_SESSION_MS = 15 * 60_000;
@@ -19,14 +24,14 @@ export async function pollActiveSessions(env: Env) {
   const { items: live } = await rtk.sessions.list({ status: 'LIVE', perPage: 100 });
   let snapshots = 0;
   for (const session of live) {
-    const ours = await env.DB.prepare("SELECT id, org_id FROM sessions WHERE rtk_session_id = ? AND status = 'active'")
-      .bind(session.id)
-      .first<{ id: string; org_id: string }>();
+    const ours = await findActiveSessionByRtkId(env.DB, session.id);
     if (!ours) continue;
     await env.DB.batch([
-      env.DB.prepare(
-        'INSERT INTO session_snapshots (id, org_id, session_id, participant_count) VALUES (?, ?, ?, ?)',
-      ).bind(newId(), ours.org_id, ours.id, session.live_participants ?? 0),
+      insertSnapshotStatement(env.DB, {
+        orgId: ours.org_id,
+        sessionId: ours.id,
+        participantCount: session.live_participants ?? 0,
+      }),
       ...recomputeSessionStatements(env.DB, ours.org_id, session.id),
     ]);
     snapshots++;
@@ -44,12 +49,8 @@ async function closeRoomFirst(
   rtkMeetingId: string,
 ) {
   if (target.schedulingType !== 'permanent') return;
-  const otherLive = await env.DB.prepare(
-    "SELECT 1 FROM sessions WHERE meeting_id = ? AND status = 'active' AND rtk_session_id != ? LIMIT 1",
-  )
-    .bind(target.meetingId, rtkSessionId)
-    .first();
-  if (!otherLive) await rtk.meetings.update(rtkMeetingId, { status: 'INACTIVE' });
+  if (!(await otherLiveSessionExists(env.DB, target.meetingId, rtkSessionId)))
+    await rtk.meetings.update(rtkMeetingId, { status: 'INACTIVE' });
 }
 
 /**
@@ -57,11 +58,7 @@ async function closeRoomFirst(
  * RTK are looked up one by one, and an ENDED one is closed exactly as the webhook would have closed it.
  */
 export async function reconcileStaleSessions(env: Env, liveIds: Set<string>, now = Date.now()) {
-  const { results } = await env.DB.prepare(
-    "SELECT rtk_session_id, rtk_meeting_id FROM sessions WHERE status = 'active' AND updated_at < ? LIMIT 50",
-  )
-    .bind(new Date(now - STALE_SESSION_MS).toISOString())
-    .all<{ rtk_session_id: string; rtk_meeting_id: string | null }>();
+  const results = await listStaleActiveSessions(env.DB, new Date(now - STALE_SESSION_MS).toISOString(), 50);
   const rtk = rtkClientFromEnv(env);
   let closed = 0;
   for (const row of results) {

@@ -1,5 +1,6 @@
 import { newId } from '@castio/shared/ids';
-import { rowsOf } from '../database/sql-clauses';
+import { NOW_SQL, rowsOf } from '../database/sql';
+import { DAY_MS, dayOf, startOfDay } from './dates';
 
 /** One day of the per-day session aggregate (nullable sums come back as null on empty days). */
 interface DailySessionRow {
@@ -15,7 +16,6 @@ interface DailySessionRow {
   webinar: number | null;
   livestream: number | null;
 }
-import { DAY_MS, dayOf, startOfDay } from './dates';
 
 export const MEETING_TYPES = ['video', 'audio', 'webinar', 'livestream'] as const;
 
@@ -138,6 +138,23 @@ export async function rolledUpDays(db: D1Database, orgId: string, from: string, 
   return new Set(results.map((row) => row.date));
 }
 
+interface DailyAnalyticsRow {
+  date: string;
+  total_sessions: number;
+  total_participants: number;
+  total_duration_seconds: number;
+  total_recordings: number;
+  total_recording_seconds: number;
+  total_chat_messages: number;
+  total_transcripts: number;
+  total_summaries: number;
+  peak_concurrent_participants: number;
+  meeting_type_video: number;
+  meeting_type_audio: number;
+  meeting_type_webinar: number;
+  meeting_type_livestream: number;
+}
+
 export async function rollupRows(db: D1Database, orgId: string, from: string, to: string): Promise<DayTotals[]> {
   const { results } = await db
     .prepare(
@@ -147,7 +164,7 @@ export async function rollupRows(db: D1Database, orgId: string, from: string, to
          FROM daily_analytics WHERE org_id = ? AND date >= ? AND date <= ? ORDER BY date`,
     )
     .bind(orgId, from, to)
-    .all<any>();
+    .all<DailyAnalyticsRow>();
   return results.map((row) => ({
     day: row.date,
     sessions: row.total_sessions,
@@ -188,7 +205,7 @@ export async function rollupDay(db: D1Database, day: string) {
              total_duration_seconds, total_recordings, total_recording_minutes, total_recording_seconds, total_chat_messages,
              total_transcripts, total_summaries, peak_concurrent_participants, meeting_type_video, meeting_type_audio,
              meeting_type_webinar, meeting_type_livestream, computed_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${NOW_SQL})
            ON CONFLICT (org_id, date) DO UPDATE SET total_sessions = excluded.total_sessions,
              total_participants = excluded.total_participants, total_duration_minutes = excluded.total_duration_minutes,
              total_duration_seconds = excluded.total_duration_seconds, total_recordings = excluded.total_recordings,
@@ -226,7 +243,7 @@ export async function rollupDay(db: D1Database, day: string) {
     db
       .prepare(
         `INSERT INTO analytics_rollups (org_id, date, computed_at)
-         SELECT id, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now') FROM organizations WHERE true
+         SELECT id, ?, ${NOW_SQL} FROM organizations WHERE true
          ON CONFLICT (org_id, date) DO UPDATE SET computed_at = excluded.computed_at`,
       )
       .bind(day),
@@ -273,4 +290,82 @@ export function markSessionDayStaleStatement(db: D1Database, sessionId: string, 
          (SELECT org_id, substr(started_at, 1, 10) FROM sessions WHERE id = ?) AND date < ?`,
     )
     .bind(sessionId, dayOf(now));
+}
+
+export interface MeetingTotalsRow {
+  id: string;
+  title: string;
+  meeting_type: string;
+  created_by: string;
+  sessions: number;
+  participants: number;
+  duration_seconds: number;
+  peak: number | null;
+  last_session_at: string | null;
+  with_recording: number | null;
+  with_transcript: number | null;
+}
+
+const MEETING_TOTALS_ORDER = {
+  sessions: 'sessions',
+  minutes: 'duration_seconds',
+  participants: 'participants',
+} as const;
+
+/** Per-meeting totals of the sessions that started in [fromIso, toIso), the biggest first by `sort`. */
+export async function listMeetingTotals(
+  db: D1Database,
+  scope: Scope,
+  range: { fromIso: string; toIso: string },
+  query: { sort: keyof typeof MEETING_TOTALS_ORDER; limit: number },
+) {
+  const { results } = await db
+    .prepare(
+      `SELECT m.id, m.title, m.meeting_type, m.created_by, COUNT(s.id) AS sessions,
+              COALESCE(SUM(s.total_participants), 0) AS participants, COALESCE(SUM(s.duration_seconds), 0) AS duration_seconds,
+              MAX(s.peak_participant_count) AS peak, MAX(s.started_at) AS last_session_at,
+              SUM(s.has_recording) AS with_recording, SUM(s.has_transcript) AS with_transcript
+         FROM sessions s JOIN meetings m ON m.id = s.meeting_id AND m.org_id = s.org_id
+        WHERE s.org_id = ?1 AND s.started_at >= ?2 AND s.started_at < ?3 AND (?4 IS NULL OR m.created_by = ?4)
+        GROUP BY m.id ORDER BY ${MEETING_TOTALS_ORDER[query.sort]} DESC, m.id LIMIT ?5`,
+    )
+    .bind(scope.orgId, range.fromIso, range.toIso, scope.hostUserId, query.limit)
+    .all<MeetingTotalsRow>();
+  return results;
+}
+
+// Live-session polling (polling.ts): snapshots of RTK's live counts, and sessions RTK ended without a webhook.
+
+export const findActiveSessionByRtkId = (db: D1Database, rtkSessionId: string) =>
+  db
+    .prepare("SELECT id, org_id FROM sessions WHERE rtk_session_id = ? AND status = 'active'")
+    .bind(rtkSessionId)
+    .first<{ id: string; org_id: string }>();
+
+export const insertSnapshotStatement = (
+  db: D1Database,
+  snapshot: { orgId: string; sessionId: string; participantCount: number },
+) =>
+  db
+    .prepare('INSERT INTO session_snapshots (id, org_id, session_id, participant_count) VALUES (?, ?, ?, ?)')
+    .bind(newId(), snapshot.orgId, snapshot.sessionId, snapshot.participantCount);
+
+/** Whether the meeting has a live session other than this one. */
+export async function otherLiveSessionExists(db: D1Database, meetingId: string, rtkSessionId: string) {
+  const row = await db
+    .prepare(
+      "SELECT 1 AS found FROM sessions WHERE meeting_id = ? AND status = 'active' AND rtk_session_id != ? LIMIT 1",
+    )
+    .bind(meetingId, rtkSessionId)
+    .first<{ found: 1 }>();
+  return row !== null;
+}
+
+/** Every org's sessions still active but unchanged since `before`. */
+export async function listStaleActiveSessions(db: D1Database, before: string, limit: number) {
+  const { results } = await db
+    .prepare("SELECT rtk_session_id, rtk_meeting_id FROM sessions WHERE status = 'active' AND updated_at < ? LIMIT ?")
+    .bind(before, limit)
+    .all<{ rtk_session_id: string; rtk_meeting_id: string | null }>();
+  return results;
 }

@@ -14,7 +14,7 @@ import {
   startOfDay,
   type DayRange,
 } from './dates';
-import { liveDayTotals, rolledUpDays, rollupRows, type DayTotals, type Scope } from './queries';
+import { listMeetingTotals, liveDayTotals, rolledUpDays, rollupRows, type DayTotals, type Scope } from './queries';
 
 /** Owners/admins see the whole org; hosts only the meetings they created (seed §4.5). */
 export const scopeOf = (auth: AuthContext): Scope => ({
@@ -146,36 +146,29 @@ export async function perMeeting(
 ) {
   const range = checkedRange(query.from, query.to);
   const scope = scopeOf(auth);
-  const order = { sessions: 'sessions', minutes: 'duration_seconds', participants: 'participants' }[query.sort];
-  const { results } = await db
-    .prepare(
-      `SELECT m.id, m.title, m.meeting_type, m.created_by, COUNT(s.id) AS sessions,
-              COALESCE(SUM(s.total_participants), 0) AS participants, COALESCE(SUM(s.duration_seconds), 0) AS duration_seconds,
-              MAX(s.peak_participant_count) AS peak, MAX(s.started_at) AS last_session_at,
-              SUM(s.has_recording) AS with_recording, SUM(s.has_transcript) AS with_transcript
-         FROM sessions s JOIN meetings m ON m.id = s.meeting_id AND m.org_id = s.org_id
-        WHERE s.org_id = ?1 AND s.started_at >= ?2 AND s.started_at < ?3 AND (?4 IS NULL OR m.created_by = ?4)
-        GROUP BY m.id ORDER BY ${order} DESC, m.id LIMIT ?5`,
-    )
-    .bind(scope.orgId, range.fromIso, range.toExclusiveIso, scope.hostUserId, query.limit)
-    .all<any>();
+  const results = await listMeetingTotals(
+    db,
+    scope,
+    { fromIso: range.fromIso, toIso: range.toExclusiveIso },
+    { sort: query.sort, limit: query.limit },
+  );
   return {
     from: range.from,
     to: range.to,
     scope: scope.hostUserId ? ('own' as const) : ('org' as const),
     items: results.map((row) => ({
-      meetingId: row.id as string,
-      title: row.title as string,
-      meetingType: row.meeting_type as string,
-      hostUserId: row.created_by as string,
-      sessions: row.sessions as number,
-      participants: row.participants as number,
+      meetingId: row.id,
+      title: row.title,
+      meetingType: row.meeting_type,
+      hostUserId: row.created_by,
+      sessions: row.sessions,
+      participants: row.participants,
       durationMinutes: minutes(row.duration_seconds),
       averageSessionMinutes: row.sessions ? minutes(row.duration_seconds / row.sessions) : 0,
-      peakConcurrentParticipants: (row.peak as number | null) ?? 0,
-      sessionsWithRecording: (row.with_recording as number | null) ?? 0,
-      sessionsWithTranscript: (row.with_transcript as number | null) ?? 0,
-      lastSessionAt: row.last_session_at as string | null,
+      peakConcurrentParticipants: row.peak ?? 0,
+      sessionsWithRecording: row.with_recording ?? 0,
+      sessionsWithTranscript: row.with_transcript ?? 0,
+      lastSessionAt: row.last_session_at,
     })),
   };
 }

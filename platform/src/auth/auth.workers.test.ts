@@ -4,7 +4,7 @@ import {
   call,
   expectError,
   freshIp,
-  json,
+  jsonOf,
   PASSWORD,
   refreshCookieOf,
   sessionIdOf,
@@ -137,7 +137,9 @@ describe('login', () => {
       body: { email: 'FOUNDER@acme.example', password: PASSWORD },
     });
     const session = await toSession(response);
-    const me = await json(await call('GET', '/api/auth/me', { ...singleOrg, token: session.token }));
+    const me = await jsonOf<'GET /api/auth/me'>(
+      await call('GET', '/api/auth/me', { ...singleOrg, token: session.token }),
+    );
     expect(me.user).toMatchObject({ email: 'founder@acme.example', role: 'owner' });
     expect(me.user.lastLoginAt).toBeTruthy();
   });
@@ -205,9 +207,9 @@ describe('sign-in limits', { timeout: 60_000 }, () => {
     // A stranger's network, even with the right password, is refused without the password being checked.
     const fromNewNetwork = await attempt(email, PASSWORD, freshIp());
     expect(Number(fromNewNetwork.headers.get('retry-after'))).toBeGreaterThanOrEqual(3000);
-    const error = await expectError(fromNewNetwork, 429, 'rate_limited');
+    const error = await expectError<{ retryAfterSeconds: number }>(fromNewNetwork, 429, 'rate_limited');
     expect(error.message).toContain('network you have used before');
-    expect(error.details.retryAfterSeconds).toBe(Number(fromNewNetwork.headers.get('retry-after')));
+    expect(error.details?.retryAfterSeconds).toBe(Number(fromNewNetwork.headers.get('retry-after')));
 
     // The owner's network (they signed up from it) is not counted against that limit.
     expect((await attempt(email, PASSWORD, signUpIp)).status).toBe(200);
@@ -254,7 +256,7 @@ describe('refresh tokens', () => {
     expect(refreshed.status).toBe(200);
     const next = refreshCookieOf(refreshed);
     expect(next).not.toBe(session.cookie);
-    const body = await json(refreshed);
+    const body = await jsonOf<'POST /api/auth/refresh'>(refreshed);
     expect((await call('GET', '/api/auth/me', { ...singleOrg, token: body.accessToken })).status).toBe(200);
     expect((await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: next })).status).toBe(200);
   });
@@ -328,7 +330,7 @@ describe('access tokens end with their session', () => {
 
   it('logout everywhere refuses every access token issued before it, at once', async () => {
     const sessions = [await signIn(), await signIn(), await signIn()];
-    const refreshed = await json(
+    const refreshed = await jsonOf<'POST /api/auth/refresh'>(
       await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: sessions[2]!.cookie }),
     );
     const tokens = [...sessions.map((session) => session.token), refreshed.accessToken as string];
@@ -369,7 +371,9 @@ describe('access tokens end with their session', () => {
 
   it('a refresh token that comes back after rotation ends the access tokens of its session too', async () => {
     const stolen = await signIn();
-    const rotated = await json(await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: stolen.cookie }));
+    const rotated = await jsonOf<'POST /api/auth/refresh'>(
+      await call('POST', '/api/auth/refresh', { ...singleOrg, cookie: stolen.cookie }),
+    );
     await env.DB.prepare(
       "UPDATE refresh_tokens SET revoked_at = '2020-01-01T00:00:00.000Z' WHERE replaced_by IS NOT NULL AND revoked_at > '2021'",
     ).run();

@@ -4,14 +4,15 @@ import { isoNow } from '@castio/shared/time';
 import type { Env } from '../env';
 import { ApiError, forbidden, notFound } from '../http/errors';
 import {
+  anyOrgExists,
   findOrgById,
   findOrgBySlug,
   findSoleOrg,
   insertOrgStatements,
   toOrgSummary,
+  findOrgPolicy,
   type OrgRow,
 } from '../org/queries';
-import { findOrgPolicy } from '../org/settings-queries';
 import type { UserRole } from '@castio/shared/rbac';
 import { clientAddressBucket, enforceRateLimit } from '../rate-limit/limits';
 import { findUserByEmail, findUserById, insertUserStatement, toUser, type UserRow } from '../users/queries';
@@ -26,8 +27,15 @@ import {
   startRefreshFamily,
   type IssuedRefreshToken,
 } from './refresh-tokens';
-import { findUserForSignIn } from './queries';
-import { securityEventStatement } from './security-events';
+import {
+  acceptInviteStatement,
+  findOpenInvite,
+  findUserForSignIn,
+  recordInviteUserStatement,
+  recordLoginStatement,
+  rehashPasswordStatement,
+  securityEventStatement,
+} from './queries';
 import { KNOWN_NETWORK_MS, networkHashOf, SignInLimits } from './sign-in-limits';
 
 export interface SignedIn {
@@ -80,8 +88,7 @@ export async function register(env: Env, body: RegisterBody, headers: Headers): 
   if (body.inviteToken) return registerWithInvite(env, body, body.inviteToken, networkHash);
 
   const soleOrg = await findSoleOrg(env.DB);
-  const anyOrg = soleOrg ?? (await env.DB.prepare('SELECT id FROM organizations LIMIT 1').first());
-  if (!anyOrg) return createOrgWithOwner(env, body, true, networkHash);
+  if (!soleOrg && !(await anyOrgExists(env.DB))) return createOrgWithOwner(env, body, true, networkHash);
 
   if (body.orgName) {
     if (env.ALLOW_ORG_SIGNUP !== 'true') {
@@ -174,11 +181,7 @@ async function registerWithInvite(
   token: string,
   networkHash: string | null,
 ): Promise<SignedIn> {
-  const invite = await env.DB.prepare(
-    `SELECT * FROM org_invites WHERE token_hash = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?`,
-  )
-    .bind(await sha256Hex(token), isoNow())
-    .first<{ id: string; org_id: string; email: string; role: UserRole }>();
+  const invite = await findOpenInvite(env.DB, await sha256Hex(token));
   if (!invite || invite.email !== body.email) {
     throw new ApiError(
       'invalid_invite',
@@ -187,14 +190,9 @@ async function registerWithInvite(
   }
   const org = (await findOrgById(env.DB, invite.org_id))!;
   // Claiming the invite in the same batch as the user insert: a second use fails the whole batch.
-  const claim = env.DB.prepare(`UPDATE org_invites SET accepted_at = ? WHERE id = ? AND accepted_at IS NULL`).bind(
-    isoNow(),
-    invite.id,
-  );
+  const claim = acceptInviteStatement(env.DB, invite.id);
   const signedIn = await createMember(env, org, body, invite.role, networkHash, [claim]);
-  await env.DB.prepare('UPDATE org_invites SET accepted_user_id = ? WHERE id = ?')
-    .bind(signedIn.session.user.id, invite.id)
-    .run();
+  await recordInviteUserStatement(env.DB, invite.id, signedIn.session.user.id).run();
   return signedIn;
 }
 
@@ -228,14 +226,9 @@ export async function login(env: Env, body: LoginBody, headers: Headers): Promis
   const check = await verifyPassword(body.password, user.password_hash);
   if (!check.valid) throw invalidCredentials();
   await limits.succeeded();
-  const updates = [env.DB.prepare('UPDATE users SET last_login_at = ? WHERE id = ?').bind(isoNow(), user.id)];
+  const updates = [recordLoginStatement(env.DB, user.id)];
   if (check.needsRehash) {
-    updates.push(
-      env.DB.prepare('UPDATE users SET password_hash = ? WHERE id = ?').bind(
-        await hashPassword(body.password),
-        user.id,
-      ),
-    );
+    updates.push(rehashPasswordStatement(env.DB, user.id, await hashPassword(body.password)));
     updates.push(securityEventStatement(env.DB, { orgId: org.id, userId: user.id, type: 'password_rehashed' }));
   }
   await env.DB.batch(updates);

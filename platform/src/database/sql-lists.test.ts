@@ -13,7 +13,7 @@ const workerSources = () =>
 
 /**
  * SQL that spells a list out as one `?` per item (`IN (${…})`, multi-row `VALUES ${…}`): D1 binds at most 100
- * parameters per statement, so such a statement fails once the list is long. `inList` (sql-clauses.ts) binds the
+ * parameters per statement, so such a statement fails once the list is long. `inList` (sql.ts) binds the
  * list as one parameter instead.
  */
 const EXPANDED_LISTS = [/\bIN\s*\(\s*\$\{/i, /\bVALUES\s*\$\{/i];

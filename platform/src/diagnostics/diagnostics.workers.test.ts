@@ -3,7 +3,7 @@ import worker from '../index';
 import type { Env } from '../env';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { sha256Hex } from '@castio/shared/encoding';
-import { addMember, call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
+import { addMember, call, createOrg, expectError, json, jsonOf, multiOrgEnv, type Session } from '../../test/helpers';
 import { downloadPath, type LocalRtk, localRtk, personOf } from '../webhooks/local-rtk.testkit';
 import { channelRequests } from '../webhooks/rtk-deliveries.testkit';
 import { EVERY_FIVE_MINUTES, NIGHTLY, runScheduled } from '../cron';
@@ -34,23 +34,29 @@ beforeAll(async () => {
 
 describe('health', () => {
   it('probes D1, KV, R2 and the RTK API, stores the snapshot and shows the history', async () => {
-    const first = await json(await call('GET', '/api/diagnostics/health', { token: admin.token, env: rtk.env }));
+    const first = await jsonOf<'GET /api/diagnostics/health'>(
+      await call('GET', '/api/diagnostics/health', { token: admin.token, env: rtk.env }),
+    );
     expect(first.status).toBe('healthy');
-    for (const probe of ['d1', 'kv', 'r2', 'rtk']) expect(first.checks[probe]).toMatchObject({ ok: true });
+    for (const probe of ['d1', 'kv', 'r2', 'rtk'] as const) expect(first.checks[probe]).toMatchObject({ ok: true });
     expect(first.checks.rtk.latencyMs).toEqual(expect.any(Number));
     const stored = await env.DB.prepare('SELECT status, check_type FROM diagnostic_health_snapshots WHERE id = ?')
       .bind(first.id)
       .first();
     expect(stored).toEqual({ status: 'healthy', check_type: 'manual' });
     await rtk.setFaults([{ method: 'GET', path: rtk.api('/meetings'), status: 503, errorRate: 1 }]);
-    const failing = await json(await call('GET', '/api/diagnostics/health', { token: owner.token, env: rtk.env }));
+    const failing = await jsonOf<'GET /api/diagnostics/health'>(
+      await call('GET', '/api/diagnostics/health', { token: owner.token, env: rtk.env }),
+    );
     await rtk.clearFaults();
     expect(failing.status).toBe('unhealthy');
     expect(failing.checks.rtk).toMatchObject({ ok: false });
-    expect(failing.history.map((row: any) => row.id)).toEqual(expect.arrayContaining([first.id, failing.id]));
+    expect(failing.history.map((row) => row.id)).toEqual(expect.arrayContaining([first.id, failing.id]));
     // Without RTK credentials the probe is skipped and the deployment is at best degraded.
     const unconfigured = { ...multiOrgEnv, RTK_API_TOKEN: undefined };
-    const bare = await json(await call('GET', '/api/diagnostics/health', { token: owner.token, env: unconfigured }));
+    const bare = await jsonOf<'GET /api/diagnostics/health'>(
+      await call('GET', '/api/diagnostics/health', { token: owner.token, env: unconfigured }),
+    );
     expect(bare.status).toBe('degraded');
     expect(bare.checks.rtk).toMatchObject({ skipped: true, error: 'not_configured' });
   });
@@ -67,15 +73,19 @@ describe('webhook deliveries and active meetings', () => {
     await rtk.setFaults([{ target: 'download', path: downloadPath('summary', truth.sessionId), errorRate: 1 }]);
     for (const delivery of [started!, summary!]) expect((await rtk.deliver(delivery)).status).toBe(200);
     await rtk.clearFaults();
-    const list = await json(await call('GET', '/api/diagnostics/webhooks?limit=1', { token: admin.token }));
+    const list = await jsonOf<'GET /api/diagnostics/webhooks'>(
+      await call('GET', '/api/diagnostics/webhooks?limit=1', { token: admin.token }),
+    );
     expect(list.items).toHaveLength(1);
     expect(list.nextCursor).toEqual(expect.any(String));
     expect(list.last24h).toMatchObject({ total: 2, failed: 1 });
     expect(list.last24h.failureRate).toBe(0.5);
-    const failed = await json(await call('GET', '/api/diagnostics/webhooks?status=failed', { token: admin.token }));
-    expect(failed.items.map((item: any) => item.eventType)).toEqual(['meeting.summary']);
-    const detail = await json(
-      await call('GET', `/api/diagnostics/webhooks/${failed.items[0].id}`, { token: admin.token }),
+    const failed = await jsonOf<'GET /api/diagnostics/webhooks'>(
+      await call('GET', '/api/diagnostics/webhooks?status=failed', { token: admin.token }),
+    );
+    expect(failed.items.map((item) => item.eventType)).toEqual(['meeting.summary']);
+    const detail = await jsonOf<'GET /api/diagnostics/webhooks/{deliveryId}'>(
+      await call('GET', `/api/diagnostics/webhooks/${failed.items[0]!.id}`, { token: admin.token }),
     );
     expect(detail).toMatchObject({
       status: 'failed',
@@ -84,16 +94,24 @@ describe('webhook deliveries and active meetings', () => {
     });
     expect(detail.nextAttemptAt).toEqual(expect.any(String));
     await expectError(
-      await call('GET', `/api/diagnostics/webhooks/${failed.items[0].id}`, { token: other.token }),
+      await call('GET', `/api/diagnostics/webhooks/${failed.items[0]!.id}`, { token: other.token }),
       404,
     );
-    const theirs = await json(await call('GET', '/api/diagnostics/webhooks', { token: other.token }));
-    expect(theirs.items).toEqual([]);
-    const active = await json(await call('GET', '/api/diagnostics/active-meetings', { token: admin.token }));
-    expect(active.items.map((item: any) => item.meetingId)).toContain(meeting.id);
-    expect((await json(await call('GET', '/api/diagnostics/active-meetings', { token: other.token }))).items).toEqual(
-      [],
+    const theirs = await jsonOf<'GET /api/diagnostics/webhooks'>(
+      await call('GET', '/api/diagnostics/webhooks', { token: other.token }),
     );
+    expect(theirs.items).toEqual([]);
+    const active = await jsonOf<'GET /api/diagnostics/active-meetings'>(
+      await call('GET', '/api/diagnostics/active-meetings', { token: admin.token }),
+    );
+    expect(active.items.map((item) => item.meetingId)).toContain(meeting.id);
+    expect(
+      (
+        await jsonOf<'GET /api/diagnostics/active-meetings'>(
+          await call('GET', '/api/diagnostics/active-meetings', { token: other.token }),
+        )
+      ).items,
+    ).toEqual([]);
   });
 });
 
@@ -105,7 +123,7 @@ describe('settings', () => {
       phoneHomeEnabled: true,
     });
     const dsn = 'https://abc123@o1.ingest.sentry.io/42';
-    const patched = await json(
+    const patched = await jsonOf<'PATCH /api/diagnostics/settings'>(
       await call('PATCH', '/api/diagnostics/settings', {
         token: owner.token,
         body: { sentryVendorEnabled: false, sentryCustomerDsn: dsn },
@@ -144,7 +162,7 @@ describe('phone-home', () => {
       ip: '203.0.113.77',
     });
     expect(response.status).toBe(200);
-    const result = await json(response);
+    const result = await jsonOf<'POST /api/diagnostics/phone-home'>(response);
     const posts = (await telemetry()).slice(before);
     expect(posts.map((post) => post.path)).toEqual([`/channels/${TELEMETRY}/api/telemetry/health`]);
     const { body } = posts[0]!;
@@ -208,7 +226,7 @@ describe('phone-home', () => {
       409,
       'phone_home_disabled',
     );
-    const dry = await json(
+    const dry = await jsonOf<'POST /api/diagnostics/phone-home'>(
       await call('POST', '/api/diagnostics/phone-home', { token: owner.token, body: { dryRun: true }, env: rtk.env }),
     );
     expect(dry.delivered).toBe(false);

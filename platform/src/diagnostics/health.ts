@@ -1,9 +1,14 @@
 import { newId } from '@castio/shared/ids';
 import { rtkClientFromEnv } from '../realtimekit/from-env';
 import type { Env } from '../env';
-
-export type HealthStatus = 'healthy' | 'degraded' | 'unhealthy';
-export type CheckType = 'scheduled' | 'manual' | 'phone_home';
+import {
+  type CheckType,
+  countActiveSessions,
+  type HealthStatus,
+  insertHealthSnapshotStatement,
+  listRecentSnapshots,
+  probeD1,
+} from './queries';
 export const SLOW_PROBE_MS = 2000;
 
 export interface ProbeResult {
@@ -57,7 +62,7 @@ export async function runProbes(env: Env): Promise<ProbeSet> {
   // One attempt: the probe reports the first failure and its latency instead of retrying them away.
   const client = rtkClientFromEnv(env, { retries: 0, timeoutMs: PROBE_TIMEOUT_MS });
   const [d1, kv, r2, rtk] = await Promise.all([
-    timed(() => env.DB.prepare('SELECT 1').first()),
+    timed(() => probeD1(env.DB)),
     timed(() => env.KV_CACHE.get('cache:diagnostics:probe')),
     timed(() => env.R2_EXPORTS.head(PROBE_KEY)),
     client
@@ -68,13 +73,7 @@ export async function runProbes(env: Env): Promise<ProbeSet> {
 }
 
 export async function activeCounts(db: D1Database, orgId: string) {
-  const row = await db
-    .prepare(
-      `SELECT COUNT(DISTINCT meeting_id) AS meetings, COALESCE(SUM(participant_count), 0) AS participants
-         FROM sessions WHERE org_id = ? AND status = 'active'`,
-    )
-    .bind(orgId)
-    .first<{ meetings: number; participants: number }>();
+  const row = await countActiveSessions(db, orgId);
   return { activeMeetings: row?.meetings ?? 0, activeParticipants: row?.participants ?? 0 };
 }
 
@@ -106,41 +105,28 @@ export async function recordHealth(
     activeMeetings: counts?.activeMeetings ?? 0,
     activeParticipants: counts?.activeParticipants ?? 0,
   };
-  await env.DB.prepare(
-    `INSERT INTO diagnostic_health_snapshots (id, org_id, check_type, status, d1_latency_ms, kv_latency_ms, r2_latency_ms,
-       rtk_api_latency_ms, rtk_api_reachable, active_meetings_count, active_participants_count, details, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-    .bind(
-      report.id,
-      orgId,
-      checkType,
-      report.status,
-      checks.d1.latencyMs,
-      checks.kv.latencyMs,
-      checks.r2.latencyMs,
-      checks.rtk.latencyMs,
-      checks.rtk.ok ? 1 : 0,
-      report.activeMeetings,
-      report.activeParticipants,
-      JSON.stringify({ checks }),
-      report.checkedAt,
-    )
+  await insertHealthSnapshotStatement(env.DB, {
+    id: report.id,
+    orgId,
+    checkType,
+    status: report.status,
+    d1LatencyMs: checks.d1.latencyMs,
+    kvLatencyMs: checks.kv.latencyMs,
+    r2LatencyMs: checks.r2.latencyMs,
+    rtkApiLatencyMs: checks.rtk.latencyMs,
+    rtkApiReachable: checks.rtk.ok,
+    activeMeetings: report.activeMeetings,
+    activeParticipants: report.activeParticipants,
+    details: JSON.stringify({ checks }),
+    createdAt: report.checkedAt,
+  })
     .run()
     .catch(() => undefined); // D1 down: the report still answers (it says so), it just cannot be kept.
   return report;
 }
 
 export async function recentSnapshots(db: D1Database, orgId: string, limit = 20) {
-  const { results } = await db
-    .prepare(
-      `SELECT id, check_type, status, d1_latency_ms, kv_latency_ms, r2_latency_ms, rtk_api_latency_ms, rtk_api_reachable,
-              active_meetings_count, active_participants_count, created_at
-         FROM diagnostic_health_snapshots WHERE org_id = ? ORDER BY created_at DESC, id DESC LIMIT ?`,
-    )
-    .bind(orgId, limit)
-    .all<any>();
-  return results.map((row) => ({
+  return (await listRecentSnapshots(db, orgId, limit)).map((row) => ({
     id: row.id,
     checkType: row.check_type,
     status: row.status,

@@ -2,6 +2,7 @@ import { sha256Hex } from '@castio/shared/encoding';
 import { newId } from '@castio/shared/ids';
 import type { Env } from '../env';
 import type { HealthReport } from './health';
+import { findDiagnosticsSettings, insertHealthSnapshotStatement } from './queries';
 
 export const SDK_VERSION = 'realtimekit/2.0.2';
 
@@ -28,9 +29,7 @@ export async function phoneHomePayload(env: Pick<Env, 'SENTRY_RELEASE'>, orgId: 
 
 export async function phoneHomeEnabled(env: Env, orgId: string) {
   if (!env.PHONE_HOME_URL) return false;
-  const row = await env.DB.prepare('SELECT phone_home_enabled FROM org_settings WHERE org_id = ?')
-    .bind(orgId)
-    .first<{ phone_home_enabled: number }>();
+  const row = await findDiagnosticsSettings(env.DB, orgId);
   return row?.phone_home_enabled === 1;
 }
 
@@ -54,24 +53,20 @@ export async function sendPhoneHome(env: Env, orgId: string, report: HealthRepor
   } catch {
     delivered = false;
   }
-  await env.DB.prepare(
-    `INSERT INTO diagnostic_health_snapshots (id, org_id, check_type, status, d1_latency_ms, kv_latency_ms, r2_latency_ms,
-       rtk_api_latency_ms, rtk_api_reachable, active_meetings_count, active_participants_count, details)
-     VALUES (?, ?, 'phone_home', ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-    .bind(
-      newId(),
-      orgId,
-      report.status,
-      report.checks.d1.latencyMs,
-      report.checks.kv.latencyMs,
-      report.checks.r2.latencyMs,
-      report.checks.rtk.latencyMs,
-      report.checks.rtk.ok ? 1 : 0,
-      report.activeMeetings,
-      report.activeParticipants,
-      JSON.stringify({ delivered, httpStatus, sent: payload }),
-    )
-    .run();
+  await insertHealthSnapshotStatement(env.DB, {
+    id: newId(),
+    orgId,
+    checkType: 'phone_home',
+    status: report.status,
+    d1LatencyMs: report.checks.d1.latencyMs,
+    kvLatencyMs: report.checks.kv.latencyMs,
+    r2LatencyMs: report.checks.r2.latencyMs,
+    rtkApiLatencyMs: report.checks.rtk.latencyMs,
+    rtkApiReachable: report.checks.rtk.ok,
+    activeMeetings: report.activeMeetings,
+    activeParticipants: report.activeParticipants,
+    details: JSON.stringify({ delivered, httpStatus, sent: payload }),
+    createdAt: null,
+  }).run();
   return { delivered, httpStatus, payload };
 }

@@ -1,3 +1,5 @@
+import { deleteDeliveriesBeforeStatement, deleteSnapshotsBeforeStatement } from './queries';
+
 /** Seed §3.10: webhook deliveries 30 days, health snapshots 90 days. Raw webhook events are kept (§9.6). */
 export const DELIVERY_RETENTION_DAYS = 30;
 export const SNAPSHOT_RETENTION_DAYS = 90;
@@ -6,12 +8,8 @@ const cutoff = (now: number, days: number) => new Date(now - days * 86_400_000).
 
 export async function cleanupDiagnostics(db: D1Database, now = Date.now()) {
   const [deliveries, snapshots] = await db.batch([
-    db
-      .prepare('DELETE FROM diagnostic_webhook_deliveries WHERE received_at < ?')
-      .bind(cutoff(now, DELIVERY_RETENTION_DAYS)),
-    db
-      .prepare('DELETE FROM diagnostic_health_snapshots WHERE created_at < ?')
-      .bind(cutoff(now, SNAPSHOT_RETENTION_DAYS)),
+    deleteDeliveriesBeforeStatement(db, cutoff(now, DELIVERY_RETENTION_DAYS)),
+    deleteSnapshotsBeforeStatement(db, cutoff(now, SNAPSHOT_RETENTION_DAYS)),
   ]);
   return { deliveries: deliveries!.meta.changes ?? 0, snapshots: snapshots!.meta.changes ?? 0 };
 }

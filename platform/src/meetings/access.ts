@@ -2,7 +2,7 @@ import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { forbidden, notFound } from '../http/errors';
 import { can } from '@castio/shared/rbac';
-import { findMeeting, type MeetingRow } from './queries';
+import { countInvites, findMeeting, type MeetingRow } from './queries';
 
 /** Owners and admins manage every meeting of the org; hosts the ones they created (§4.5). */
 export const canManageMeeting = (auth: AuthContext, meeting: MeetingRow) =>
@@ -29,10 +29,6 @@ export async function managedMeeting(env: Pick<Env, 'DB'>, auth: AuthContext, me
  */
 export async function memberMayJoin(env: Env, auth: AuthContext, meeting: MeetingRow): Promise<boolean> {
   if (auth.role !== 'member') return true;
-  const row = await env.DB.prepare(
-    `SELECT COUNT(*) AS invites, SUM(user_id = ?2 OR email = ?3) AS mine FROM meeting_invites WHERE meeting_id = ?1`,
-  )
-    .bind(meeting.id, auth.userId, auth.email.toLowerCase())
-    .first<{ invites: number; mine: number | null }>();
+  const row = await countInvites(env.DB, meeting.id, { userId: auth.userId, email: auth.email.toLowerCase() });
   return !row || row.invites === 0 || (row.mine ?? 0) > 0;
 }

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addMember, call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
 import { createMeeting, join, rowOf, rtk } from './meetings.testkit';
-import { countSeats } from './seats';
+import type { ErrorEnvelope } from '@castio/shared/schemas';
+import { countSeats } from './queries';
 
 /** The caps of §6.8 must hold when many requests arrive at once: D1 decides each seat in one statement. */
 let owner: Session;
@@ -24,13 +25,13 @@ describe('participants per meeting', () => {
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 200)).toHaveLength(10);
     expect(statuses.filter((status) => status === 429)).toHaveLength(40);
-    const refused = await json(responses.find((response) => response.status === 429)!);
+    const refused = await json<ErrorEnvelope>(responses.find((response) => response.status === 429)!);
     expect(refused.error).toMatchObject({ code: 'capacity_reached' });
     expect(refused.error.message).toContain('full (10 participants)');
     expect(responses.find((response) => response.status === 429)!.headers.get('retry-after')).toBeTruthy();
     expect(await countSeats(multiOrgEnv.DB, meeting.id, null)).toEqual({ people: 10, guests: 0 });
     const row = await rowOf(meeting.id);
-    const inRtk = await rtk.participants.list(row!.rtk_meeting_id, { perPage: 100 });
+    const inRtk = await rtk.participants.list(row!.rtk_meeting_id!, { perPage: 100 });
     expect(inRtk.items).toHaveLength(10);
 
     // Someone already in may come back (second tab) without a free seat.
@@ -53,7 +54,7 @@ describe('participants per meeting', () => {
       ),
     );
     expect(guests.filter((response) => response.status === 200)).toHaveLength(4);
-    const refused = await json(guests.find((response) => response.status === 429)!);
+    const refused = await json<ErrorEnvelope>(guests.find((response) => response.status === 429)!);
     expect(refused.error.code).toBe('capacity_reached');
     expect(refused.error.message).toContain('no more room for guests');
     // Members still fit in the remaining seats.
@@ -95,7 +96,7 @@ describe('concurrent meetings per org', () => {
     const statuses = responses.map((response) => response.status);
     expect(statuses.filter((status) => status === 201)).toHaveLength(3);
     expect(statuses.filter((status) => status === 429)).toHaveLength(5);
-    const refused = await json(responses.find((response) => response.status === 429)!);
+    const refused = await json<ErrorEnvelope>(responses.find((response) => response.status === 429)!);
     expect(refused.error.code).toBe('capacity_reached');
     const { active } = (await multiOrgEnv.DB.prepare(
       "SELECT COUNT(*) AS active FROM meetings WHERE org_id = ? AND status = 'active'",

@@ -2,8 +2,7 @@ import { type RtkActiveSession, type RtkClient, type RtkErrorCode, RtkError } fr
 import type { Env } from '../env';
 import { ApiError } from '../http/errors';
 import { callRealtimeKit, rtkFailure } from '../realtimekit/client';
-import { currentOccurrence } from './occurrences';
-import type { MeetingRow } from './queries';
+import { currentOccurrence, type MeetingRow } from './queries';
 
 /** The RTK room a meeting runs in right now; for a series, the running occurrence's own room. */
 export interface CurrentRoom {

@@ -9,11 +9,19 @@ import { getOrgSettings } from '../org/settings-service';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { enforceRateLimit } from '../rate-limit/limits';
 import { admitParticipant, meetingConfig, readyInstance } from './join';
-import type { MeetingRow } from './queries';
+import {
+  attachGuestParticipantStatement,
+  findGuestToken,
+  findMeetingInAnyOrg,
+  findRoomOfInstance,
+  insertGuestTokenStatement,
+  listIdleWaitingGuests,
+  type MeetingRow,
+  releaseSeatStatement,
+  revokeGuestTokenStatement,
+  revokeWaitingGuestStatement,
+} from './queries';
 import type { GuestAccess } from './schemas';
-import { releaseSeatStatement } from './seats';
-
-const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 /** Effective guest access (§6.7): the meeting's setting, else the org default; the org switch overrides both. */
 export function effectiveGuestAccess(meeting: Pick<MeetingRow, 'guest_access'>, settings: OrgSettings): GuestAccess {
@@ -26,7 +34,7 @@ export const guestCapOf = (meeting: MeetingRow) => meeting.max_guests ?? Math.fl
 
 /** Guests reach a meeting by its id from a link; which org it belongs to comes from the meeting itself. */
 async function meetingForGuest(env: Env, meetingId: string) {
-  const meeting = await env.DB.prepare('SELECT * FROM meetings WHERE id = ?').bind(meetingId).first<MeetingRow>();
+  const meeting = await findMeetingInAnyOrg(env.DB, meetingId);
   if (!meeting) throw notFound('The meeting');
   return meeting;
 }
@@ -55,23 +63,18 @@ export async function guestJoin(
   const expiresAt = isoAfter(settings.guestTokenTtlMinutes * 60_000);
   // link_only always goes through the waiting room, even when the meeting lets members skip it (§6.8).
   const waitingRoom = access === 'link_only' || meeting.waiting_room_enabled === 1;
-  await env.DB.prepare(
-    `INSERT INTO guest_tokens (id, org_id, meeting_id, occurrence_id, display_name, email, token_hash, ip_hash, status,
-       expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-  )
-    .bind(
-      guestTokenId,
-      meeting.org_id,
-      meeting.id,
-      instance.occurrence?.id ?? null,
-      input.displayName,
-      input.email ?? null,
-      await sha256Hex(guestToken),
-      addressHash,
-      waitingRoom ? 'waiting' : 'admitted',
-      expiresAt,
-    )
-    .run();
+  await insertGuestTokenStatement(env.DB, {
+    id: guestTokenId,
+    orgId: meeting.org_id,
+    meetingId: meeting.id,
+    occurrenceId: instance.occurrence?.id ?? null,
+    displayName: input.displayName,
+    email: input.email ?? null,
+    tokenHash: await sha256Hex(guestToken),
+    ipHash: addressHash,
+    status: waitingRoom ? 'waiting' : 'admitted',
+    expiresAt,
+  }).run();
   const presetName = resolvePreset('guest', meeting.meeting_type, false);
   try {
     const participant = await admitParticipant(env, realtimeKit(env), {
@@ -89,9 +92,7 @@ export async function guestJoin(
       settings,
       maxGuests: guestCapOf(meeting),
     });
-    await env.DB.prepare('UPDATE guest_tokens SET rtk_participant_id = ? WHERE id = ?')
-      .bind(participant.id, guestTokenId)
-      .run();
+    await attachGuestParticipantStatement(env.DB, guestTokenId, participant.id).run();
     return {
       rtkAuthToken: participant.token,
       rtkMeetingId: instance.rtkMeetingId,
@@ -105,28 +106,14 @@ export async function guestJoin(
       waitingRoom,
     };
   } catch (error) {
-    await env.DB.prepare(`UPDATE guest_tokens SET status = 'revoked', revoked_at = ${NOW} WHERE id = ?`)
-      .bind(guestTokenId)
-      .run();
+    await revokeGuestTokenStatement(env.DB, meeting.org_id, guestTokenId).run();
     throw error;
   }
 }
 
-interface GuestTokenRow {
-  id: string;
-  org_id: string;
-  meeting_id: string;
-  occurrence_id: string | null;
-  rtk_participant_id: string | null;
-  status: string;
-  expires_at: string;
-}
-
 /** A fresh RTK token for a guest holding a valid (unexpired, unrevoked) guest token for this meeting. */
 export async function refreshGuestToken(env: Env, meetingId: string, guestToken: string, now = Date.now()) {
-  const row = await env.DB.prepare('SELECT * FROM guest_tokens WHERE token_hash = ? AND meeting_id = ?')
-    .bind(await sha256Hex(guestToken), meetingId)
-    .first<GuestTokenRow>();
+  const row = await findGuestToken(env.DB, meetingId, await sha256Hex(guestToken));
   if (
     !row ||
     row.status === 'revoked' ||
@@ -135,12 +122,7 @@ export async function refreshGuestToken(env: Env, meetingId: string, guestToken:
     !row.rtk_participant_id
   )
     throw new ApiError('guest_token_invalid', 'This guest link has expired or was revoked. Join the meeting again.');
-  const rtkMeetingId = await env.DB.prepare(
-    `SELECT COALESCE(o.rtk_meeting_id, m.rtk_meeting_id) AS id FROM meetings m
-     LEFT JOIN meeting_occurrences o ON o.id = ? WHERE m.id = ?`,
-  )
-    .bind(row.occurrence_id, row.meeting_id)
-    .first<{ id: string | null }>();
+  const rtkMeetingId = await findRoomOfInstance(env.DB, row.meeting_id, row.occurrence_id);
   const rtk = realtimeKit(env);
   const { token } = await callRealtimeKit('refresh your meeting token', () =>
     rtk.participants.refreshToken(rtkMeetingId!.id!, row.rtk_participant_id!),
@@ -154,13 +136,7 @@ export const IDLE_GUEST_MINUTES = 10;
 /** Cron: revoke guests still waiting after IDLE_GUEST_MINUTES. Conditional updates make overlapping runs safe. */
 export async function revokeIdleGuests(env: Env, now = Date.now()): Promise<number> {
   const cutoff = new Date(now - IDLE_GUEST_MINUTES * 60_000).toISOString();
-  const { results } = await env.DB.prepare(
-    `SELECT g.*, COALESCE(o.rtk_meeting_id, m.rtk_meeting_id) AS rtk_meeting_id FROM guest_tokens g
-     JOIN meetings m ON m.id = g.meeting_id LEFT JOIN meeting_occurrences o ON o.id = g.occurrence_id
-     WHERE g.status = 'waiting' AND g.created_at < ? LIMIT 100`,
-  )
-    .bind(cutoff)
-    .all<GuestTokenRow & { rtk_meeting_id: string | null }>();
+  const results = await listIdleWaitingGuests(env.DB, cutoff, 100);
   if (results.length === 0) return 0;
   const rtk = realtimeKit(env);
   let revoked = 0;
@@ -168,9 +144,7 @@ export async function revokeIdleGuests(env: Env, now = Date.now()): Promise<numb
     if (guest.rtk_meeting_id && guest.rtk_participant_id)
       await rtk.participants.remove(guest.rtk_meeting_id, guest.rtk_participant_id).catch(() => undefined);
     const [update] = await env.DB.batch([
-      env.DB.prepare(
-        `UPDATE guest_tokens SET status = 'revoked', revoked_at = ${NOW} WHERE id = ? AND status = 'waiting'`,
-      ).bind(guest.id),
+      revokeWaitingGuestStatement(env.DB, guest.id),
       releaseSeatStatement(
         env.DB,
         {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
+import { call, createOrg, expectError, jsonOf, multiOrgEnv, type Session } from '../../test/helpers';
 import { revokeIdleGuests } from './guest-join';
 import { createMeeting, rowOf, rtk } from './meetings.testkit';
 
@@ -31,14 +31,18 @@ describe('effective guest access', () => {
       guestAccess: 'link_only',
       waitingRoomEnabled: false,
     });
-    expect(await json(await guestJoin(linkOnly.id, 'Lina'))).toMatchObject({ waitingRoom: true, role: 'guest' });
+    expect(
+      await jsonOf<'POST /api/meetings/{meetingId}/guest-join'>(await guestJoin(linkOnly.id, 'Lina')),
+    ).toMatchObject({ waitingRoom: true, role: 'guest' });
     const open = await createMeeting(owner, {
       schedulingType: 'instant',
       title: 'Open',
       guestAccess: 'open',
       waitingRoomEnabled: false,
     });
-    expect(await json(await guestJoin(open.id, 'Otto'))).toMatchObject({ waitingRoom: false });
+    expect(await jsonOf<'POST /api/meetings/{meetingId}/guest-join'>(await guestJoin(open.id, 'Otto'))).toMatchObject({
+      waitingRoom: false,
+    });
   });
 
   it('the org master switch overrides every meeting', async () => {
@@ -46,7 +50,9 @@ describe('effective guest access', () => {
     const meeting = await createMeeting(org, { schedulingType: 'instant', title: 'Open?', guestAccess: 'open' });
     await call('PATCH', '/api/org/settings', { token: org.token, body: { guestAccessGlobal: false } });
     await expectError(await guestJoin(meeting.id, 'Gus'), 403, 'forbidden');
-    const lookup = await json(await call('GET', `/api/rooms/${org.org.slug}/${meeting.slug}`));
+    const lookup = await jsonOf<'GET /api/rooms/{orgSlug}/{slug}'>(
+      await call('GET', `/api/rooms/${org.org.slug}/${meeting.slug}`),
+    );
     expect(lookup.guestsAllowed).toBe(false);
   });
 
@@ -69,7 +75,9 @@ describe('display names', () => {
   });
 
   it('strips tags and collapses spaces before checking the length', async () => {
-    const joined = await json(await guestJoin(meetingId, '  <b>Ada</b>   <i>Lovelace</i> '));
+    const joined = await jsonOf<'POST /api/meetings/{meetingId}/guest-join'>(
+      await guestJoin(meetingId, '  <b>Ada</b>   <i>Lovelace</i> '),
+    );
     const row = await multiOrgEnv.DB.prepare('SELECT display_name FROM guest_tokens WHERE rtk_participant_id = ?')
       .bind(joined.rtkParticipantId)
       .first<{ display_name: string }>();
@@ -119,12 +127,12 @@ describe('guest tokens and throttles', () => {
       title: 'Refresh',
       guestAccess: 'link_only',
     });
-    const joined = await json(await guestJoin(meeting.id, 'Rita'));
+    const joined = await jsonOf<'POST /api/meetings/{meetingId}/guest-join'>(await guestJoin(meeting.id, 'Rita'));
     const refresh = (guestToken: string) =>
       call('POST', `/api/meetings/${meeting.id}/guest-join/refresh`, { body: { guestToken } });
     const refreshed = await refresh(joined.guestToken);
     expect(refreshed.status).toBe(200);
-    expect((await json(refreshed)).rtkAuthToken).toBeTruthy();
+    expect((await jsonOf<'POST /api/meetings/{meetingId}/guest-join/refresh'>(refreshed)).rtkAuthToken).toBeTruthy();
     await expectError(await refresh('x'.repeat(43)), 401, 'guest_token_invalid');
     expect(Date.parse(joined.expiresAt) - Date.now()).toBeGreaterThan(235 * 60_000);
     expect(Date.parse(joined.expiresAt) - Date.now()).toBeLessThanOrEqual(240 * 60_000);
@@ -133,7 +141,7 @@ describe('guest tokens and throttles', () => {
     expect(await revokeIdleGuests(multiOrgEnv, Date.now() + 11 * 60_000)).toBeGreaterThanOrEqual(1);
     await expectError(await refresh(joined.guestToken), 401, 'guest_token_invalid');
     const row = await rowOf(meeting.id);
-    const left = await rtk.participants.list(row!.rtk_meeting_id);
+    const left = await rtk.participants.list(row!.rtk_meeting_id!);
     expect(left.items.map((participant) => participant.id)).not.toContain(joined.rtkParticipantId);
   });
 });

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { expectError, multiOrgEnv } from '../../test/helpers';
 import { hostControlsWorld, participantEvents, roomOf } from './host-controls.testkit';
-import { countSeats } from './seats';
+import { countSeats } from './queries';
 
 /**
  * RealtimeKit failing under a host control: the caller gets a 502 to retry, and nothing was written on our side

@@ -1,7 +1,7 @@
 /** Test kit (imported only by tests) for the host controls: a team on an RTK app of its own, rooms people are in. */
 import { expect } from 'vitest';
 import type { Env } from '../env';
-import { addMember, call, createOrg, json, localCloudUrl, multiOrgEnv, type Session } from '../../test/helpers';
+import { addMember, call, createOrg, jsonOf, localCloudUrl, multiOrgEnv, type Session } from '../../test/helpers';
 import { isolatedRtkEnv, rowOf } from './meetings.testkit';
 
 /**
@@ -24,7 +24,7 @@ export async function hostControlsWorld(label: string, overrides: Partial<Env> =
 
   async function createMeeting(session: Session, body: Record<string, unknown>) {
     const response = await request(session, 'POST', '/api/meetings', body);
-    const meeting = await json(response);
+    const meeting = await jsonOf<'POST /api/meetings'>(response);
     expect(response.status, JSON.stringify(meeting)).toBe(201);
     return meeting;
   }
@@ -32,14 +32,14 @@ export async function hostControlsWorld(label: string, overrides: Partial<Env> =
   /** Joins through our API, then connects in RTK (the SDK's part), which starts the room's live session. */
   async function joinAndConnect(session: Session, meetingId: string) {
     const response = await request(session, 'POST', `/api/meetings/${meetingId}/join`);
-    const joined = await json(response);
+    const joined = await jsonOf<'POST /api/meetings/{meetingId}/join'>(response);
     expect(response.status, JSON.stringify(joined)).toBe(200);
     return { ...joined, ...(await connect(joined.rtkParticipantId)) };
   }
 
   async function guestJoinAndConnect(meetingId: string, displayName: string) {
     const response = await request(null, 'POST', `/api/meetings/${meetingId}/guest-join`, { displayName });
-    const joined = await json(response);
+    const joined = await jsonOf<'POST /api/meetings/{meetingId}/guest-join'>(response);
     expect(response.status, JSON.stringify(joined)).toBe(200);
     const token = await multiOrgEnv.DB.prepare('SELECT id FROM guest_tokens WHERE rtk_participant_id = ?')
       .bind(joined.rtkParticipantId)
@@ -71,7 +71,7 @@ export async function connect(participantId: string) {
 }
 
 /** The RTK room a meeting runs in, read from D1. */
-export const roomOf = async (meetingId: string): Promise<string> => (await rowOf(meetingId))!.rtk_meeting_id;
+export const roomOf = async (meetingId: string): Promise<string> => (await rowOf(meetingId))!.rtk_meeting_id!;
 
 export async function participantEvents(meetingId: string, eventType: string) {
   const { results } = await multiOrgEnv.DB.prepare(

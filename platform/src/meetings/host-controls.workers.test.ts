@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectError, json, multiOrgEnv } from '../../test/helpers';
+import { expectError, json, jsonOf, multiOrgEnv } from '../../test/helpers';
 import { hostControlsWorld, participantEvents, roomOf } from './host-controls.testkit';
-import { countSeats } from './seats';
+import { countSeats } from './queries';
 
 /**
  * The host controls over people (list, promote/demote, kick), end to end against the local cloud's RealtimeKit: what the API
@@ -15,7 +15,9 @@ beforeAll(async () => {
 
 const live = (title: string) => world.createMeeting(world.host, { schedulingType: 'instant', title });
 const participantsOf = async (meetingId: string) =>
-  json(await world.request(world.host, 'GET', `/api/meetings/${meetingId}/participants`));
+  jsonOf<'GET /api/meetings/{meetingId}/participants'>(
+    await world.request(world.host, 'GET', `/api/meetings/${meetingId}/participants`),
+  );
 
 describe('the participant list', () => {
   it('shows who is connected, with our user or guest id, preset and role', async () => {
@@ -99,7 +101,9 @@ describe('promote and demote (§5.5)', () => {
     expect(demoted).toMatchObject({ presetFrom: 'video_host', presetTo: 'video_guest', change: 'demoted' });
     expect((await world.rtk.participants.get(room, member.rtkParticipantId)).preset_name).toBe('video_guest');
 
-    const same = await json(await world.request(world.host, 'POST', url, { presetName: 'video_guest' }));
+    const same = await jsonOf<'POST /api/meetings/{meetingId}/participants/{participantId}/preset'>(
+      await world.request(world.host, 'POST', url, { presetName: 'video_guest' }),
+    );
     expect(same.change).toBe('unchanged');
 
     const audit = [
@@ -129,12 +133,12 @@ describe('promote and demote (§5.5)', () => {
     const member = await world.joinAndConnect(world.member, meeting.id);
     const url = `/api/meetings/${meeting.id}/participants/${member.rtkParticipantId}/preset`;
     for (const presetName of ['audio_host', 'webinar_viewer', 'superuser']) {
-      const error = await expectError(
+      const error = await expectError<{ allowed: string[] }>(
         await world.request(world.host, 'POST', url, { presetName }),
         422,
         'invalid_preset',
       );
-      expect(error.details.allowed).toEqual(['video_host', 'video_participant', 'video_guest']);
+      expect(error.details?.allowed).toEqual(['video_host', 'video_participant', 'video_guest']);
     }
     const elsewhere = await live('Another room');
     const stranger = await world.joinAndConnect(world.admin, elsewhere.id);

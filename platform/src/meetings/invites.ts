@@ -1,19 +1,17 @@
-import { newId } from '@castio/shared/ids';
 import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { ApiError, notFound } from '../http/errors';
 import { findOrgUsersByIds } from '../users/queries';
 import { managedMeeting, meetingOf } from './access';
+import {
+  answerMeetingInvite,
+  findInviteOfInvitee,
+  findInvitesOfMeeting,
+  insertMeetingInviteStatement,
+  type MeetingInviteRow,
+} from './queries';
 
-interface InviteRow {
-  id: string;
-  user_id: string | null;
-  email: string | null;
-  rsvp_status: 'pending' | 'accepted' | 'declined' | 'tentative';
-  created_at: string;
-}
-
-const toInvite = (row: InviteRow) => ({
+const toInvite = (row: MeetingInviteRow) => ({
   id: row.id,
   userId: row.user_id,
   email: row.email,
@@ -22,12 +20,7 @@ const toInvite = (row: InviteRow) => ({
 });
 
 async function invitesOf(env: Env, meetingId: string) {
-  const { results } = await env.DB.prepare(
-    'SELECT id, user_id, email, rsvp_status, created_at FROM meeting_invites WHERE meeting_id = ? ORDER BY id',
-  )
-    .bind(meetingId)
-    .all<InviteRow>();
-  return { items: results.map(toInvite) };
+  return { items: (await findInvitesOfMeeting(env.DB, meetingId)).map(toInvite) };
 }
 
 /** Invites org members (by id) and outsiders (by e-mail); inviting someone twice changes nothing. */
@@ -48,9 +41,7 @@ export async function inviteToMeeting(
       });
   }
   const insert = (userId: string | null, email: string | null) =>
-    env.DB.prepare(
-      'INSERT OR IGNORE INTO meeting_invites (id, org_id, meeting_id, user_id, email) VALUES (?, ?, ?, ?, ?)',
-    ).bind(newId(), auth.orgId, meeting.id, userId, email);
+    insertMeetingInviteStatement(env.DB, { orgId: auth.orgId, meetingId: meeting.id, userId, email });
   const statements = [
     ...userIds.map((userId) => insert(userId, null)),
     ...[...new Set(body.emails.map((email) => email.toLowerCase()))].map((email) => insert(null, email)),
@@ -69,20 +60,11 @@ export async function answerInvite(
   env: Env,
   auth: AuthContext,
   meetingId: string,
-  rsvpStatus: InviteRow['rsvp_status'],
+  rsvpStatus: MeetingInviteRow['rsvp_status'],
 ) {
   const meeting = await meetingOf(env, auth, meetingId);
-  const result = await env.DB.prepare(
-    `UPDATE meeting_invites SET rsvp_status = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
-     WHERE meeting_id = ? AND (user_id = ? OR email = ?)`,
-  )
-    .bind(rsvpStatus, meeting.id, auth.userId, auth.email.toLowerCase())
-    .run();
-  if (result.meta.changes === 0) throw notFound('Your invitation to this meeting');
-  const row = await env.DB.prepare(
-    'SELECT id, user_id, email, rsvp_status, created_at FROM meeting_invites WHERE meeting_id = ? AND (user_id = ? OR email = ?) LIMIT 1',
-  )
-    .bind(meeting.id, auth.userId, auth.email.toLowerCase())
-    .first<InviteRow>();
-  return toInvite(row!);
+  const invitee = { userId: auth.userId, email: auth.email.toLowerCase() };
+  if (!(await answerMeetingInvite(env.DB, meeting.id, invitee, rsvpStatus)))
+    throw notFound('Your invitation to this meeting');
+  return toInvite((await findInviteOfInvitee(env.DB, meeting.id, invitee))!);
 }

@@ -13,10 +13,19 @@ import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { enforceRateLimit } from '../rate-limit/limits';
 import { canManageMeeting, meetingOf, memberMayJoin } from './access';
 import { activateMeeting, activateOccurrence, openPermanentRoom } from './lifecycle';
-import { currentOccurrence, nextScheduledOccurrence, type OccurrenceRow, overrideOf } from './occurrences';
+import { overrideOf } from './occurrences';
 import { toCustomParticipantId } from './participant-identity';
-import type { MeetingRow } from './queries';
-import { attachParticipantStatement, releaseSeatStatement, reserveSeat, type SeatHolder } from './seats';
+import {
+  attachParticipantStatement,
+  currentOccurrence,
+  findLatestJoinedSeat,
+  type MeetingRow,
+  nextScheduledOccurrence,
+  type OccurrenceRow,
+  releaseSeatStatement,
+  reserveSeat,
+  type SeatHolder,
+} from './queries';
 
 /** People may open a scheduled meeting's room this long before its start (and hosts any time). */
 export const EARLY_JOIN_MINUTES = 15;
@@ -195,15 +204,7 @@ export async function joinMeeting(env: Env, auth: AuthContext, meetingId: string
 /** A fresh RTK token for the caller's latest participant in the meeting (tokens expire; rejoining would not). */
 export async function refreshJoinToken(env: Env, auth: AuthContext, meetingId: string) {
   const meeting = await meetingOf(env, auth, meetingId);
-  const seat = await env.DB.prepare(
-    `SELECT p.rtk_participant_id, COALESCE(o.rtk_meeting_id, m.rtk_meeting_id) AS rtk_meeting_id
-     FROM participant_events p JOIN meetings m ON m.id = p.meeting_id
-     LEFT JOIN meeting_occurrences o ON o.id = p.occurrence_id
-     WHERE p.meeting_id = ? AND p.user_id = ? AND p.event_type = 'joined' AND p.rtk_participant_id IS NOT NULL
-     ORDER BY p.id DESC LIMIT 1`,
-  )
-    .bind(meeting.id, auth.userId)
-    .first<{ rtk_participant_id: string; rtk_meeting_id: string | null }>();
+  const seat = await findLatestJoinedSeat(env.DB, meeting.id, auth.userId);
   if (!seat?.rtk_meeting_id) throw new ApiError('not_joined', 'You have not joined this meeting yet; join it first.');
   const rtk = realtimeKit(env);
   const { token } = await callRealtimeKit('refresh your meeting token', () =>

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '@castio/shared/ids';
-import { addMember, call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
+import { addMember, call, createOrg, expectError, jsonOf, multiOrgEnv, type Session } from '../../test/helpers';
 import { createMeeting, inAnHour } from './meetings.testkit';
 
 /**
@@ -46,11 +46,9 @@ describe('inviting many people at once', () => {
     it(`invites ${size} members in one request`, async () => {
       const meeting = await scheduledMeeting();
       const response = await invite(meeting.id, { userIds: memberIds.slice(0, size) });
-      const body = await json(response);
+      const body = await jsonOf<'POST /api/meetings/{meetingId}/invites'>(response);
       expect(response.status, JSON.stringify(body)).toBe(200);
-      expect(new Set(body.items.map((item: { userId: string }) => item.userId))).toEqual(
-        new Set(memberIds.slice(0, size)),
-      );
+      expect(new Set(body.items.map((item) => item.userId))).toEqual(new Set(memberIds.slice(0, size)));
     });
   }
 
@@ -59,21 +57,25 @@ describe('inviting many people at once', () => {
     const emails = Array.from({ length: MAX_PER_LIST }, (_, index) => `guest-${index}@outside.example`);
     const response = await invite(meeting.id, { userIds: memberIds, emails });
     expect(response.status).toBe(200);
-    expect((await json(response)).items).toHaveLength(2 * MAX_PER_LIST);
+    expect((await jsonOf<'POST /api/meetings/{meetingId}/invites'>(response)).items).toHaveLength(2 * MAX_PER_LIST);
   });
 
   it('names every id that is not a member, however many (422), and invites nobody', async () => {
     const meeting = await scheduledMeeting();
     const strangers = Array.from({ length: 150 }, () => newId());
-    const error = await expectError(
+    const error = await expectError<{ userIds: string[] }>(
       await invite(meeting.id, { userIds: [...memberIds.slice(0, 50), ...strangers] }),
       422,
       'unknown_users',
     );
-    expect(new Set(error.details.userIds)).toEqual(new Set(strangers));
-    expect((await json(await call('GET', `/api/meetings/${meeting.id}/invites`, { token: host.token }))).items).toEqual(
-      [],
-    );
+    expect(new Set(error.details?.userIds)).toEqual(new Set(strangers));
+    expect(
+      (
+        await jsonOf<'GET /api/meetings/{meetingId}/invites'>(
+          await call('GET', `/api/meetings/${meeting.id}/invites`, { token: host.token }),
+        )
+      ).items,
+    ).toEqual([]);
   });
 
   it('refuses more than 200 members or e-mails before anything is stored (400, as the schema says)', async () => {
@@ -108,7 +110,7 @@ describe('listing a full page of recurring meetings', () => {
       ]),
     );
     const response = await call('GET', '/api/meetings?schedulingType=recurring&limit=100', { token: host.token });
-    const body = await json(response);
+    const body = await jsonOf<'GET /api/meetings'>(response);
     expect(response.status, JSON.stringify(body)).toBe(200);
     expect(new Set(body.items.map((meeting: { id: string }) => meeting.id))).toEqual(new Set(series));
     for (const meeting of body.items) expect(meeting.recurrence).toMatchObject({ rrule: 'FREQ=DAILY' });

@@ -1,17 +1,30 @@
-import { RtkError, type RtkClient, type RtkMeetingCreate } from '@castio/shared/rtk';
-import type { Env } from '../env';
-import { ApiError, retryLater } from '../http/errors';
-import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
-import type { OccurrenceRow } from './occurrences';
-import { ACTIVE_MEETINGS_OF_ORG, bindOrg, findMeeting, type MeetingRow } from './queries';
-import { type MeetingEvent, refusalMessage, type TransitionResult, transition } from './state-machine';
-
 /**
  * The RTK side of the lifecycle (§6.3) and the D1 write that follows it. Rule: RTK is changed first, D1 second
  * with a conditional update; when the D1 write loses a race or fails, the RTK change is compensated, so D1 and
  * RTK never disagree. A failed RTK call changes nothing in D1 and answers 502 (retry later).
  */
-const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+import { RtkError, type RtkClient, type RtkMeetingCreate } from '@castio/shared/rtk';
+import type { Env } from '../env';
+import { ApiError, retryLater } from '../http/errors';
+import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
+import {
+  activateMeetingStatement,
+  activateOccurrenceStatement,
+  cancelComingOccurrencesStatement,
+  cancelMeetingStatement,
+  claimPermanentRoomStatement,
+  closePermanentRoomStatement,
+  endMeetingStatement,
+  endOccurrenceStatement,
+  findMeeting,
+  findOccurrence,
+  listRunningOccurrences,
+  type MeetingRow,
+  type OccurrenceRow,
+  releasePermanentRoomStatement,
+  setMeetingLockedStatement,
+} from './queries';
+import { type MeetingEvent, refusalMessage, type TransitionResult, transition } from './state-machine';
 
 /** The org's cap on concurrent meetings is reached: a 429, retry in a minute. */
 export const concurrentCapReached = (max: number) =>
@@ -65,13 +78,12 @@ export async function activateMeeting(
   checkedTransition(meeting.status, event);
   const rtk = realtimeKit(env);
   const room = await callRealtimeKit('start the meeting', () => rtk.meetings.create(rtkMeetingInput(meeting)));
-  const active = bindOrg(ACTIVE_MEETINGS_OF_ORG, meeting.org_id);
-  const result = await env.DB.prepare(
-    `UPDATE meetings SET status = 'active', rtk_meeting_id = ?, actual_start = COALESCE(actual_start, ?),
-       updated_at = ${NOW}
-     WHERE id = ? AND org_id = ? AND status = ? AND rtk_meeting_id IS NULL AND ${active.sql} < ?`,
-  )
-    .bind(room.id, new Date(now).toISOString(), meeting.id, meeting.org_id, meeting.status, ...active.values, maxActive)
+  const result = await activateMeetingStatement(env.DB, meeting, {
+    fromStatus: meeting.status,
+    rtkMeetingId: room.id,
+    startedAt: new Date(now).toISOString(),
+    maxActive,
+  })
     .run()
     .catch(async (error: unknown) => {
       await deactivateOrphan(rtk, room.id);
@@ -102,20 +114,17 @@ export async function activateOccurrence(
     });
   const rtk = realtimeKit(env);
   const room = await callRealtimeKit('start the meeting', () => rtk.meetings.create(rtkMeetingInput(meeting, title)));
-  const active = bindOrg(ACTIVE_MEETINGS_OF_ORG, meeting.org_id);
-  const result = await env.DB.prepare(
-    `UPDATE meeting_occurrences SET status = 'active', rtk_meeting_id = ?, actual_start = COALESCE(actual_start, ?)
-     WHERE id = ? AND status = 'scheduled' AND rtk_meeting_id IS NULL AND ${active.sql} < ?`,
-  )
-    .bind(room.id, new Date(now).toISOString(), occurrence.id, ...active.values, maxActive)
+  const result = await activateOccurrenceStatement(env.DB, meeting.org_id, occurrence.id, {
+    rtkMeetingId: room.id,
+    startedAt: new Date(now).toISOString(),
+    maxActive,
+  })
     .run()
     .catch(async (error: unknown) => {
       await deactivateOrphan(rtk, room.id);
       throw error;
     });
-  const current = (await env.DB.prepare('SELECT * FROM meeting_occurrences WHERE id = ?')
-    .bind(occurrence.id)
-    .first<OccurrenceRow>())!;
+  const current = (await findOccurrence(env.DB, meeting.id, occurrence.id))!;
   if (result.meta.changes === 1) return current;
   await deactivateOrphan(rtk, room.id);
   if (current.status === 'active' && current.rtk_meeting_id) return current;
@@ -132,14 +141,7 @@ export async function activateOccurrence(
  */
 export async function openPermanentRoom(env: Env, meeting: MeetingRow, maxActive: number): Promise<void> {
   if (meeting.room_state === 'active') return;
-  const active = bindOrg(ACTIVE_MEETINGS_OF_ORG, meeting.org_id);
-  const claim = await env.DB.prepare(
-    `UPDATE meetings SET room_state = 'active', actual_end = NULL, actual_start = COALESCE(actual_start, ${NOW}),
-       updated_at = ${NOW}
-     WHERE id = ? AND org_id = ? AND room_state = 'inactive' AND ${active.sql} < ?`,
-  )
-    .bind(meeting.id, meeting.org_id, ...active.values, maxActive)
-    .run();
+  const claim = await claimPermanentRoomStatement(env.DB, meeting, maxActive).run();
   if (claim.meta.changes === 0) {
     const now = await findMeeting(env.DB, meeting.org_id, meeting.id);
     if (now?.room_state === 'active') return;
@@ -149,9 +151,7 @@ export async function openPermanentRoom(env: Env, meeting: MeetingRow, maxActive
   try {
     await callRealtimeKit('open the room', () => rtk.meetings.update(meeting.rtk_meeting_id!, { status: 'ACTIVE' }));
   } catch (error) {
-    await env.DB.prepare(`UPDATE meetings SET room_state = 'inactive', updated_at = ${NOW} WHERE id = ?`)
-      .bind(meeting.id)
-      .run();
+    await releasePermanentRoomStatement(env.DB, meeting.id).run();
     throw error;
   }
 }
@@ -170,41 +170,26 @@ export async function endMeeting(env: Env, meeting: MeetingRow, occurrence: Occu
     await closeRtkRoom(rtk, occurrence.rtk_meeting_id);
     // A host's lock belongs to the session it was set in, not to the next occurrence of the series.
     await env.DB.batch([
-      env.DB.prepare(
-        `UPDATE meeting_occurrences SET status = 'ended', actual_end = ${NOW} WHERE id = ? AND status = 'active'`,
-      ).bind(occurrence.id),
-      env.DB.prepare(`UPDATE meetings SET is_locked = 0, updated_at = ${NOW} WHERE id = ?`).bind(meeting.id),
+      endOccurrenceStatement(env.DB, occurrence.id),
+      setMeetingLockedStatement(env.DB, meeting.org_id, meeting.id, false),
     ]);
     return;
   }
   if (meeting.is_permanent === 1) {
     if (meeting.status !== 'active') checkedTransition(meeting.status, 'end');
     await closeRtkRoom(rtk, meeting.rtk_meeting_id!);
-    await env.DB.prepare(
-      `UPDATE meetings SET room_state = 'inactive', is_locked = 0, actual_end = ${NOW}, updated_at = ${NOW} WHERE id = ?`,
-    )
-      .bind(meeting.id)
-      .run();
+    await closePermanentRoomStatement(env.DB, meeting.id).run();
     return;
   }
   checkedTransition(meeting.status, 'end');
   await closeRtkRoom(rtk, meeting.rtk_meeting_id!);
-  await env.DB.prepare(
-    `UPDATE meetings SET status = 'ended', room_state = 'inactive', actual_end = ${NOW}, updated_at = ${NOW}
-     WHERE id = ? AND status = 'active'`,
-  )
-    .bind(meeting.id)
-    .run();
+  await endMeetingStatement(env.DB, meeting.id).run();
 }
 
 /** Any usable status → cancelled (§6.3); a series also cancels its coming occurrences and closes a running one. */
 export async function cancelMeeting(env: Env, meeting: MeetingRow): Promise<void> {
   const { rtk: effect } = checkedTransition(meeting.status, 'cancel');
-  const { results: running } = await env.DB.prepare(
-    "SELECT * FROM meeting_occurrences WHERE meeting_id = ? AND status = 'active' AND rtk_meeting_id IS NOT NULL",
-  )
-    .bind(meeting.id)
-    .all<OccurrenceRow>();
+  const running = await listRunningOccurrences(env.DB, meeting.id);
   const rooms = [...running.map((occurrence) => occurrence.rtk_meeting_id!)];
   if (effect !== 'none' && meeting.rtk_meeting_id) rooms.push(meeting.rtk_meeting_id);
   if (rooms.length > 0) {
@@ -212,12 +197,7 @@ export async function cancelMeeting(env: Env, meeting: MeetingRow): Promise<void
     for (const room of rooms) await closeRtkRoom(rtk, room);
   }
   await env.DB.batch([
-    env.DB.prepare(
-      `UPDATE meetings SET status = 'cancelled', room_state = 'inactive', updated_at = ${NOW}
-       WHERE id = ? AND status = ?`,
-    ).bind(meeting.id, meeting.status),
-    env.DB.prepare(
-      `UPDATE meeting_occurrences SET status = 'cancelled' WHERE meeting_id = ? AND status IN ('scheduled', 'active')`,
-    ).bind(meeting.id),
+    cancelMeetingStatement(env.DB, meeting.id, meeting.status),
+    cancelComingOccurrencesStatement(env.DB, meeting.id),
   ]);
 }

@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { addMember, call, createOrg, expectError, json, jsonOf, multiOrgEnv, type Session } from '../../test/helpers';
 import { listAllPresets } from '@castio/shared/presets';
-import { addMember, call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
 import { createMeeting, inAnHour, join, rowOf, rtk } from './meetings.testkit';
+import type { OccurrenceRow } from './queries';
 import { activateDueMeetings, activateDueOccurrences } from './scheduling-cron';
 
 /**
@@ -28,11 +29,11 @@ async function newTeam(label: string) {
 /** What RTK calls each preset of the team's org, by the org's name for it (other orgs have presets of their own). */
 async function rtkNamesOfOrgPresets(): Promise<Map<string, string>> {
   const [listed, all] = await Promise.all([
-    json(await call('GET', '/api/presets', { token: owner.token })),
+    jsonOf<'GET /api/presets'>(await call('GET', '/api/presets', { token: owner.token })),
     listAllPresets(rtk),
   ]);
   const rtkNameById = new Map(all.map((preset) => [preset.id, preset.name]));
-  return new Map(listed.items.map((item: { id: string; name: string }) => [item.name, rtkNameById.get(item.id)]));
+  return new Map(listed.items.map((item) => [item.name, rtkNameById.get(item.id)!]));
 }
 
 async function joinAsEveryone(meetingId: string, expectedRtkMeetingId: string, type = 'video', creator = host) {
@@ -46,7 +47,7 @@ async function joinAsEveryone(meetingId: string, expectedRtkMeetingId: string, t
   const joined = [];
   for (const [session, preset] of expected) {
     const response = await join(session, meetingId);
-    const body = await json(response);
+    const body = await jsonOf<'POST /api/meetings/{meetingId}/join'>(response);
     expect(response.status, JSON.stringify(body)).toBe(200);
     expect(body).toMatchObject({ presetName: preset, rtkMeetingId: expectedRtkMeetingId, role: session.user.role });
     expect(body.rtkAuthToken).toBeTruthy();
@@ -66,7 +67,7 @@ async function joinAsEveryone(meetingId: string, expectedRtkMeetingId: string, t
     });
   }
   const guest = await call('POST', `/api/meetings/${meetingId}/guest-join`, { body: { displayName: 'Visiting Vera' } });
-  const guestBody = await json(guest);
+  const guestBody = await jsonOf<'POST /api/meetings/{meetingId}/guest-join'>(guest);
   expect(guest.status, JSON.stringify(guestBody)).toBe(200);
   const guestPreset = type === 'webinar' || type === 'livestream' ? `${type}_viewer` : `${type}_guest`;
   expect(guestBody).toMatchObject({ presetName: guestPreset, role: 'guest', waitingRoom: true });
@@ -86,9 +87,9 @@ describe('instant meetings', () => {
     expect(meeting.joinPath).toBe(`/${owner.org.slug}/m/${meeting.slug}`);
     expect(meeting.slug).toMatch(/^[a-z0-9]{10}$/);
     const row = await rowOf(meeting.id);
-    expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('ACTIVE');
+    expect((await rtk.meetings.get(row!.rtk_meeting_id!)).status).toBe('ACTIVE');
 
-    await joinAsEveryone(meeting.id, row!.rtk_meeting_id);
+    await joinAsEveryone(meeting.id, row!.rtk_meeting_id!);
 
     await expectError(
       await call('POST', `/api/meetings/${meeting.id}/end`, { token: otherHost.token }),
@@ -98,7 +99,7 @@ describe('instant meetings', () => {
     const ended = await call('POST', `/api/meetings/${meeting.id}/end`, { token: host.token });
     expect(ended.status).toBe(200);
     expect(await json(ended)).toMatchObject({ status: 'ended' });
-    expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('INACTIVE');
+    expect((await rtk.meetings.get(row!.rtk_meeting_id!)).status).toBe('INACTIVE');
     await expectError(await join(member, meeting.id), 409, 'meeting_ended');
     const again = await expectError(await call('POST', `/api/meetings/${meeting.id}/end`, { token: host.token }), 409);
     expect(again.code).toBe('invalid_transition');
@@ -108,10 +109,10 @@ describe('instant meetings', () => {
   it('refreshes a participant token', async () => {
     const meeting = await createMeeting(owner, { schedulingType: 'instant', title: 'Token refresh' });
     await expectError(await call('POST', `/api/meetings/${meeting.id}/join/refresh`, { token: member.token }), 404);
-    const joined = await json(await join(member, meeting.id));
+    const joined = await jsonOf<'POST /api/meetings/{meetingId}/join'>(await join(member, meeting.id));
     const refreshed = await call('POST', `/api/meetings/${meeting.id}/join/refresh`, { token: member.token });
     expect(refreshed.status).toBe(200);
-    const body = await json(refreshed);
+    const body = await jsonOf<'POST /api/meetings/{meetingId}/join/refresh'>(refreshed);
     expect(body.rtkAuthToken).toBeTruthy();
     expect(body.rtkAuthToken).not.toBe(joined.rtkAuthToken);
   });
@@ -137,10 +138,10 @@ describe('scheduled meetings', () => {
     await Promise.all([activateDueMeetings(multiOrgEnv, cronTime), activateDueMeetings(multiOrgEnv, cronTime)]);
     const row = await rowOf(meeting.id);
     expect(row).toMatchObject({ status: 'active' });
-    const rtkMeetings = await rtk.meetings.list({ search: row!.rtk_meeting_id });
+    const rtkMeetings = await rtk.meetings.list({ search: row!.rtk_meeting_id! });
     expect(rtkMeetings.items.map((item) => item.id)).toEqual([row!.rtk_meeting_id]);
-    expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('ACTIVE');
-    await joinAsEveryone(meeting.id, row!.rtk_meeting_id);
+    expect((await rtk.meetings.get(row!.rtk_meeting_id!)).status).toBe('ACTIVE');
+    await joinAsEveryone(meeting.id, row!.rtk_meeting_id!);
     expect((await call('POST', `/api/meetings/${meeting.id}/end`, { token: admin.token })).status).toBe(200);
   });
 
@@ -202,25 +203,29 @@ describe('recurring meetings', () => {
       recurrence: { rrule: 'FREQ=WEEKLY;COUNT=10', dtstart: `${tomorrow}T09:30`, durationMinutes: 30 },
     });
     expect(meeting.recurrence).toMatchObject({ timezone: 'Europe/Berlin', durationMinutes: 30, exceptions: [] });
-    const { items } = await json(await call('GET', `/api/meetings/${meeting.id}/occurrences`, { token: member.token }));
+    const { items } = await jsonOf<'GET /api/meetings/{meetingId}/occurrences'>(
+      await call('GET', `/api/meetings/${meeting.id}/occurrences`, { token: member.token }),
+    );
     expect(items.length).toBeGreaterThanOrEqual(4);
     expect(items.length).toBeLessThanOrEqual(5);
-    const [first, second, third] = items;
+    const [first, second, third] = [items[0]!, items[1]!, items[2]!];
 
     // Cancel the second: it becomes an exception of the series and leaves the calendar file.
     const cancelled = await call('DELETE', `/api/meetings/${meeting.id}/occurrences/${second.id}`, {
       token: host.token,
     });
     expect(await json(cancelled)).toMatchObject({ status: 'cancelled' });
-    const series = await json(await call('GET', `/api/meetings/${meeting.id}`, { token: host.token }));
-    expect(series.recurrence.exceptions).toHaveLength(1);
+    const series = await jsonOf<'GET /api/meetings/{meetingId}'>(
+      await call('GET', `/api/meetings/${meeting.id}`, { token: host.token }),
+    );
+    expect(series.recurrence?.exceptions).toHaveLength(1);
     const ics = await call('GET', `/api/meetings/${meeting.id}/calendar.ics`, { token: member.token });
     expect(ics.headers.get('content-type')).toContain('text/calendar');
     const text = await ics.text();
     expect(text).toContain('RRULE:FREQ=WEEKLY;COUNT=10');
     expect(text).toContain('DTSTART;TZID=Europe/Berlin:');
     expect(text).toContain(
-      `EXDATE;TZID=Europe/Berlin:${series.recurrence.exceptions[0].replace(/[-:]/g, '').slice(0, 15)}`,
+      `EXDATE;TZID=Europe/Berlin:${series.recurrence!.exceptions[0]!.replace(/[-:]/g, '').slice(0, 15)}`,
     );
 
     // Rename the third only.
@@ -234,18 +239,21 @@ describe('recurring meetings', () => {
     await activateDueOccurrences(multiOrgEnv, Date.parse(first.start) - 60_000);
     const firstRow = await multiOrgEnv.DB.prepare('SELECT * FROM meeting_occurrences WHERE id = ?')
       .bind(first.id)
-      .first<any>();
+      .first<OccurrenceRow>();
     expect(firstRow).toMatchObject({ status: 'active' });
-    expect((await rtk.meetings.get(firstRow.rtk_meeting_id)).status).toBe('ACTIVE');
-    await joinAsEveryone(meeting.id, firstRow.rtk_meeting_id);
-    const ended = await json(await call('POST', `/api/meetings/${meeting.id}/end`, { token: host.token }));
+    const firstRoom = firstRow!.rtk_meeting_id!;
+    expect((await rtk.meetings.get(firstRoom)).status).toBe('ACTIVE');
+    await joinAsEveryone(meeting.id, firstRoom);
+    const ended = await jsonOf<'POST /api/meetings/{meetingId}/end'>(
+      await call('POST', `/api/meetings/${meeting.id}/end`, { token: host.token }),
+    );
     expect(ended.status).toBe('scheduled');
-    expect((await rtk.meetings.get(firstRow.rtk_meeting_id)).status).toBe('INACTIVE');
+    expect((await rtk.meetings.get(firstRoom)).status).toBe('INACTIVE');
 
     // The host starts the next coming occurrence early: a different RTK room, with its own title.
-    const early = await json(await join(host, meeting.id));
+    const early = await jsonOf<'POST /api/meetings/{meetingId}/join'>(await join(host, meeting.id));
     expect(early.occurrenceId).toBe(third.id);
-    expect(early.rtkMeetingId).not.toBe(firstRow.rtk_meeting_id);
+    expect(early.rtkMeetingId).not.toBe(firstRoom);
     expect(early.meetingConfig.title).toBe('Standup (retro edition)');
     expect((await rtk.meetings.get(early.rtkMeetingId)).title).toBe('Standup (retro edition)');
   });
@@ -274,7 +282,7 @@ describe('permanent rooms', () => {
     expect(room).toMatchObject({ status: 'active', roomState: 'inactive', vanitySlug: slug });
     expect(room.joinPath).toBe(`/${owner.org.slug}/m/${slug}`);
     const row = await rowOf(room.id);
-    expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('INACTIVE');
+    expect((await rtk.meetings.get(row!.rtk_meeting_id!)).status).toBe('INACTIVE');
 
     const taken = await call('POST', '/api/meetings', {
       token: host.token,
@@ -287,23 +295,29 @@ describe('permanent rooms', () => {
     });
     await expectError(reserved, 400, 'validation_failed');
 
-    const lookup = await json(await call('GET', `/api/rooms/${owner.org.slug}/${slug}`));
+    const lookup = await jsonOf<'GET /api/rooms/{orgSlug}/{slug}'>(
+      await call('GET', `/api/rooms/${owner.org.slug}/${slug}`),
+    );
     expect(lookup).toMatchObject({ meetingId: room.id, title: 'Team room', guestsAllowed: true });
     await expectError(await call('GET', `/api/rooms/${owner.org.slug}/no-such-room`), 404);
 
-    await joinAsEveryone(room.id, row!.rtk_meeting_id, 'video', owner);
-    expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('ACTIVE');
+    await joinAsEveryone(room.id, row!.rtk_meeting_id!, 'video', owner);
+    expect((await rtk.meetings.get(row!.rtk_meeting_id!)).status).toBe('ACTIVE');
     expect((await rowOf(room.id))!.room_state).toBe('active');
 
     expect((await call('POST', `/api/meetings/${room.id}/lock`, { token: owner.token })).status).toBe(200);
-    const closed = await json(await call('POST', `/api/meetings/${room.id}/end`, { token: owner.token }));
+    const closed = await jsonOf<'POST /api/meetings/{meetingId}/end'>(
+      await call('POST', `/api/meetings/${room.id}/end`, { token: owner.token }),
+    );
     // The lock belonged to that session: the room opens unlocked next time.
     expect(closed).toMatchObject({ status: 'active', roomState: 'inactive', isLocked: false });
-    expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('INACTIVE');
+    expect((await rtk.meetings.get(row!.rtk_meeting_id!)).status).toBe('INACTIVE');
     expect((await join(member, room.id)).status).toBe(200);
-    expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('ACTIVE');
+    expect((await rtk.meetings.get(row!.rtk_meeting_id!)).status).toBe('ACTIVE');
 
-    const deactivated = await json(await call('DELETE', `/api/meetings/${room.id}`, { token: admin.token }));
+    const deactivated = await jsonOf<'DELETE /api/meetings/{meetingId}'>(
+      await call('DELETE', `/api/meetings/${room.id}`, { token: admin.token }),
+    );
     expect(deactivated.status).toBe('cancelled');
     await expectError(await call('GET', `/api/rooms/${owner.org.slug}/${slug}`), 404);
   });
@@ -315,7 +329,7 @@ describe('webinars', () => {
   it('gives guests the viewer preset', async () => {
     const meeting = await createMeeting(host, { schedulingType: 'instant', title: 'Launch', meetingType: 'webinar' });
     const row = await rowOf(meeting.id);
-    await joinAsEveryone(meeting.id, row!.rtk_meeting_id, 'webinar');
+    await joinAsEveryone(meeting.id, row!.rtk_meeting_id!, 'webinar');
   });
 });
 
@@ -330,7 +344,7 @@ describe('invitations', () => {
       token: host.token,
       body: { userIds: [admin.user.id], emails: ['Outside@Example.com'] },
     });
-    expect((await json(invited)).items).toHaveLength(2);
+    expect((await jsonOf<'POST /api/meetings/{meetingId}/invites'>(invited)).items).toHaveLength(2);
     await expectError(await join(member, other.id), 403, 'forbidden');
     expect((await join(admin, other.id)).status).toBe(200);
     await call('POST', `/api/meetings/${other.id}/invites`, { token: host.token, body: { userIds: [member.user.id] } });

@@ -1,4 +1,7 @@
-import { newId } from '@castio/shared/ids';
+/**
+ * Livestreaming a meeting (§7.10): RTK gives an RTMP ingest (server + stream key) and an HLS playback URL. The
+ * stream key is a credential, so it is never stored here: the host reads it from RTK through these routes.
+ */
 import type { RtkClient, RtkLivestream } from '@castio/shared/rtk';
 import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
@@ -7,13 +10,12 @@ import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { managedMeeting } from './access';
 import { type CurrentRoom, callRealtimeKitExpecting, currentRoom } from './current-room';
 import type { Livestream } from './host-control-schemas';
-import type { MeetingRow } from './queries';
-
-/**
- * Livestreaming a meeting (§7.10): RTK gives an RTMP ingest (server + stream key) and an HLS playback URL. The
- * stream key is a credential, so it is never stored here: the host reads it from RTK through these routes.
- */
-const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+import {
+  type HostLivestream,
+  type MeetingRow,
+  upsertStartedLivestreamStatement,
+  upsertStoppedLivestreamStatement,
+} from './queries';
 
 /** Webinars and livestreams exist to be streamed; other meetings need their livestreamEnabled setting. */
 const mayLivestream = (meeting: MeetingRow) =>
@@ -34,43 +36,22 @@ const activeLivestream = (rtk: RtkClient, room: CurrentRoom) =>
   callRealtimeKit('check the livestream', () => rtk.livestreams.active(room.rtkMeetingId));
 
 /** The stream's row, keyed by RTK's id like the webhook handler's; its status webhooks move the status on. */
-const upsertLivestream = (
-  db: D1Database,
+const livestreamRow = (
   meeting: MeetingRow,
   stream: RtkLivestream,
   fields: { status: string | null; startedBy: string | null; ended: boolean },
-  onConflict: string,
-) =>
-  db
-    .prepare(
-      `INSERT INTO livestreams (id, org_id, meeting_id, rtk_livestream_id, status, rtmp_url, playback_url, started_by,
-         started_at, ended_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, COALESCE(?, ${NOW}), CASE WHEN ? THEN ${NOW} END)
-       ON CONFLICT (rtk_livestream_id) DO UPDATE SET ${onConflict}, updated_at = ${NOW}
-       WHERE livestreams.org_id = excluded.org_id`,
-    )
-    .bind(
-      newId(),
-      meeting.org_id,
-      meeting.id,
-      stream.id,
-      fields.status ?? 'INVOKED',
-      stream.ingest_server,
-      stream.playback_url,
-      fields.startedBy,
-      // The start answer has no creation time (that is "now"); the active stream's has.
-      stream.created_at,
-      fields.ended ? 1 : 0,
-    );
-
-const STARTED_MERGE = `rtmp_url = COALESCE(livestreams.rtmp_url, excluded.rtmp_url),
-  playback_url = COALESCE(livestreams.playback_url, excluded.playback_url),
-  started_by = COALESCE(livestreams.started_by, excluded.started_by)`;
-
-/** A webhook that already reported the stream offline keeps its word. */
-const STOPPED_MERGE = `status = CASE WHEN livestreams.status IN ('INVOKED', 'LIVE') THEN excluded.status
-    ELSE livestreams.status END,
-  ended_at = COALESCE(livestreams.ended_at, excluded.ended_at)`;
+): HostLivestream => ({
+  orgId: meeting.org_id,
+  meetingId: meeting.id,
+  rtkLivestreamId: stream.id,
+  status: fields.status ?? 'INVOKED',
+  rtmpUrl: stream.ingest_server,
+  playbackUrl: stream.playback_url,
+  startedBy: fields.startedBy,
+  // The start answer has no creation time (that is "now"); the active stream's has.
+  startedAt: stream.created_at,
+  ended: fields.ended,
+});
 
 export async function startLivestream(env: Env, auth: AuthContext, meetingId: string): Promise<Livestream> {
   const meeting = await managedMeeting(env, auth, meetingId);
@@ -86,7 +67,7 @@ export async function startLivestream(env: Env, auth: AuthContext, meetingId: st
     rtk.livestreams.start(room.rtkMeetingId, { name: meeting.title }),
   );
   const fields = { status: stream.status, startedBy: auth.userId, ended: false };
-  await upsertLivestream(env.DB, meeting, stream, fields, STARTED_MERGE).run();
+  await upsertStartedLivestreamStatement(env.DB, livestreamRow(meeting, stream, fields)).run();
   return toLivestream(stream);
 }
 
@@ -99,13 +80,8 @@ export async function stopLivestream(env: Env, auth: AuthContext, meetingId: str
   await callRealtimeKitExpecting('stop the livestream', { not_found: notLive }, () =>
     rtk.livestreams.stop(room.rtkMeetingId),
   );
-  await upsertLivestream(
-    env.DB,
-    meeting,
-    stream,
-    { status: 'IDLE', startedBy: null, ended: true },
-    STOPPED_MERGE,
-  ).run();
+  const fields = { status: 'IDLE', startedBy: null, ended: true };
+  await upsertStoppedLivestreamStatement(env.DB, livestreamRow(meeting, stream, fields)).run();
   return { live: false, livestream: null };
 }
 

@@ -1,7 +1,8 @@
 /** Test kit (imported only by tests): the local cloud's RTK seen from outside, fault sets per RTK app, meeting helpers. */
 import { expect } from 'vitest';
 import { rtkClientFromEnv } from '../realtimekit/from-env';
-import { call, json, multiOrgEnv, type Session } from '../../test/helpers';
+import { call, jsonOf, multiOrgEnv, type Session } from '../../test/helpers';
+import type { MeetingRow } from './queries';
 import { createRtkApp, faultSetOf } from '../webhooks/local-rtk.testkit';
 
 /** The local cloud's RealtimeKit, to check what the platform did there. */
@@ -9,7 +10,7 @@ export const rtk = rtkClientFromEnv(multiOrgEnv, { retries: 0 })!;
 
 export async function createMeeting(session: Session, body: Record<string, unknown>) {
   const response = await call('POST', '/api/meetings', { token: session.token, body });
-  const meeting = await json(response);
+  const meeting = await jsonOf<'POST /api/meetings'>(response);
   expect(response.status, JSON.stringify(meeting)).toBe(201);
   return meeting;
 }
@@ -19,7 +20,7 @@ export async function join(session: Session, meetingId: string) {
 }
 
 export async function rowOf(meetingId: string) {
-  return multiOrgEnv.DB.prepare('SELECT * FROM meetings WHERE id = ?').bind(meetingId).first<Record<string, any>>();
+  return multiOrgEnv.DB.prepare('SELECT * FROM meetings WHERE id = ?').bind(meetingId).first<MeetingRow>();
 }
 
 export const inAnHour = () => new Date(Date.now() + 60 * 60_000).toISOString();

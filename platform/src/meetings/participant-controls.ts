@@ -1,4 +1,4 @@
-import { newId } from '@castio/shared/ids';
+/** What a host can do to someone in the running meeting: change their preset (§5.5), kick them (§7.2). */
 import type { RtkClient, RtkParticipant } from '@castio/shared/rtk';
 import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
@@ -9,11 +9,9 @@ import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { managedMeeting } from './access';
 import { type CurrentRoom, callRealtimeKitExpecting, currentRoom, unlessGone } from './current-room';
 import { presetForMeetingType, presetRank } from './preset-ranks';
+import { insertPresetChangeStatement, releaseSeatStatement, revokeGuestTokenStatement } from './queries';
 import { identityOf } from './room-participants';
-import { releaseSeatStatement } from './seats';
 
-/** What a host can do to someone in the running meeting: change their preset (§5.5), kick them (§7.2). */
-const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 /** The RTK participant, when it belongs to this room (another room's id is simply not found). */
 const participantInRoom = (rtk: RtkClient, room: CurrentRoom, participantId: string): Promise<RtkParticipant> =>
   callRealtimeKitExpecting('look up the participant', { not_found: () => notFound('The participant') }, () =>
@@ -32,25 +30,18 @@ interface PresetChange {
 }
 
 const presetChangeStatement = (db: D1Database, event: PresetChange) =>
-  db
-    .prepare(
-      `INSERT INTO participant_events (id, org_id, meeting_id, occurrence_id, rtk_participant_id, user_id,
-         guest_token_id, event_type, preset_from, preset_to, performed_by, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ${NOW})`,
-    )
-    .bind(
-      newId(),
-      event.meeting.org_id,
-      event.meeting.id,
-      event.room.occurrenceId,
-      event.participantId,
-      event.identity.userId,
-      event.identity.guestTokenId,
-      event.change,
-      event.from,
-      event.to,
-      event.performedBy,
-    );
+  insertPresetChangeStatement(db, {
+    orgId: event.meeting.org_id,
+    meetingId: event.meeting.id,
+    occurrenceId: event.room.occurrenceId,
+    rtkParticipantId: event.participantId,
+    userId: event.identity.userId,
+    guestTokenId: event.identity.guestTokenId,
+    change: event.change,
+    from: event.from,
+    to: event.to,
+    performedBy: event.performedBy,
+  });
 
 /**
  * POST …/participants/:pid/preset (§5.5): RTK first, then the audit row; RTK is put back if that row fails.
@@ -89,13 +80,6 @@ export async function changeParticipantPreset(
     });
   return { ...result, change };
 }
-
-const revokeGuestTokenStatement = (db: D1Database, orgId: string, guestTokenId: string) =>
-  db
-    .prepare(
-      `UPDATE guest_tokens SET status = 'revoked', revoked_at = COALESCE(revoked_at, ${NOW}) WHERE id = ? AND org_id = ?`,
-    )
-    .bind(guestTokenId, orgId);
 
 /**
  * POST …/participants/:pid/kick: every connection of the person leaves and the RTK participant is deleted, so its

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, expectError, json, multiOrgEnv } from '../../test/helpers';
+import { call, expectError, json, jsonOf, multiOrgEnv } from '../../test/helpers';
+import type { UploadedBranding } from '../../test/api-types';
 import { hostControlsWorld } from './host-controls.testkit';
 
 /**
@@ -18,7 +19,9 @@ beforeAll(async () => {
   const form = new FormData();
   form.set('kind', 'watermark');
   form.set('file', new File([PNG], 'mark.png', { type: 'image/png' }));
-  const upload = await json(await call('POST', '/api/org/branding', { token: world.owner.token, rawBody: form }));
+  const upload = await json<UploadedBranding>(
+    await call('POST', '/api/org/branding', { token: world.owner.token, rawBody: form }),
+  );
   watermarkPath = upload.url;
   await changeSettings({
     recordingCodec: 'VP8',
@@ -57,7 +60,7 @@ describe('recording', () => {
 
   it('starts with the org’s codec and watermark, refuses a second start, stops', async () => {
     const { meeting, control } = await roomWithHost('Recorded');
-    const started = await json(await control('recording/start'));
+    const started = await jsonOf<'POST /api/meetings/{meetingId}/recording/start'>(await control('recording/start'));
     expect(started).toMatchObject({
       recordingType: 'composite',
       status: 'invoked',
@@ -93,7 +96,9 @@ describe('recording', () => {
     await expectError(await control('recording/start', world.member), 403);
     await expectError(await control('recording/start', world.otherHost), 403);
 
-    const stopped = await json(await control('recording/stop', world.admin));
+    const stopped = await jsonOf<'POST /api/meetings/{meetingId}/recording/stop'>(
+      await control('recording/stop', world.admin),
+    );
     expect(stopped).toMatchObject({ id: started.id, rtkRecordingId: started.rtkRecordingId, status: 'uploading' });
     expect(['UPLOADING', 'UPLOADED']).toContain((await world.rtk.recordings.get(started.rtkRecordingId)).status);
     expect(await recordingRow(started.rtkRecordingId)).toMatchObject({
@@ -105,7 +110,9 @@ describe('recording', () => {
 
   it('records per track', async () => {
     const { control } = await roomWithHost('Podcast');
-    const started = await json(await control('recording/start', world.owner, { perTrack: true }));
+    const started = await jsonOf<'POST /api/meetings/{meetingId}/recording/start'>(
+      await control('recording/start', world.owner, { perTrack: true }),
+    );
     expect(started).toMatchObject({ recordingType: 'track', codec: null, hasWatermark: false });
     expect(await world.rtk.recordings.get(started.rtkRecordingId)).toMatchObject({ type: 'track' });
     expect(await recordingRow(started.rtkRecordingId)).toMatchObject({
@@ -160,7 +167,7 @@ describe('livestreaming', () => {
     const status = () => world.request(world.host, 'GET', `/api/meetings/${meeting.id}/livestream`).then(json);
     expect(await status()).toEqual({ live: false, livestream: null });
 
-    const stream = await json(await control('livestream/start'));
+    const stream = await jsonOf<'POST /api/meetings/{meetingId}/livestream/start'>(await control('livestream/start'));
     expect(stream).toMatchObject({
       rtkLivestreamId: expect.any(String),
       status: 'LIVE',
@@ -181,7 +188,10 @@ describe('livestreaming', () => {
     // The stream key is a credential: RTK holds it, we do not.
     expect(JSON.stringify(row)).not.toContain(stream.streamKey);
 
-    expect(await json(await control('livestream/stop'))).toEqual({ live: false, livestream: null });
+    expect(await jsonOf<'POST /api/meetings/{meetingId}/livestream/stop'>(await control('livestream/stop'))).toEqual({
+      live: false,
+      livestream: null,
+    });
     expect(await status()).toEqual({ live: false, livestream: null });
     await expectError(await control('livestream/stop'), 409, 'not_livestreaming');
     const stopped = await multiOrgEnv.DB.prepare('SELECT status, ended_at FROM livestreams WHERE rtk_livestream_id = ?')

@@ -1,13 +1,11 @@
+/** Controls over the whole room: mute everyone (§7.2), lock it against new joins (§6.8). */
 import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { managedMeeting } from './access';
 import { currentRoom, requireLiveSession } from './current-room';
-import { findMeeting, type MeetingRow } from './queries';
+import { findMeeting, type MeetingRow, setMeetingLockedStatement } from './queries';
 import { presentMeeting } from './service';
-
-/** Controls over the whole room: mute everyone (§7.2), lock it against new joins (§6.8). */
-const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 
 export async function muteEveryone(env: Env, auth: AuthContext, meetingId: string, allowUnmute = true) {
   const meeting = await managedMeeting(env, auth, meetingId);
@@ -33,8 +31,6 @@ export async function unlockMeeting(env: Env, auth: AuthContext, meetingId: stri
 }
 
 async function setLocked(env: Env, meeting: MeetingRow, locked: boolean) {
-  await env.DB.prepare(`UPDATE meetings SET is_locked = ?, updated_at = ${NOW} WHERE id = ? AND org_id = ?`)
-    .bind(locked ? 1 : 0, meeting.id, meeting.org_id)
-    .run();
+  await setMeetingLockedStatement(env.DB, meeting.org_id, meeting.id, locked).run();
   return presentMeeting(env, (await findMeeting(env.DB, meeting.org_id, meeting.id))!);
 }

@@ -1,6 +1,6 @@
 import { RtkError } from '@castio/shared/rtk';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { expectError, json } from '../../test/helpers';
+import { expectError, json, jsonOf } from '../../test/helpers';
 import { hostControlsWorld } from './host-controls.testkit';
 import { inAnHour } from './meetings.testkit';
 
@@ -37,7 +37,9 @@ describe('lock (§6.8)', () => {
     const guestJoin = () =>
       world.request(null, 'POST', `/api/meetings/${meeting.id}/guest-join`, { displayName: 'Late Larry' });
 
-    const locked = await json(await world.request(world.host, 'POST', `/api/meetings/${meeting.id}/lock`));
+    const locked = await jsonOf<'POST /api/meetings/{meetingId}/lock'>(
+      await world.request(world.host, 'POST', `/api/meetings/${meeting.id}/lock`),
+    );
     expect(locked).toMatchObject({ id: meeting.id, isLocked: true });
     await expectError(await join(world.member), 403, 'forbidden');
     await expectError(await join(world.otherHost), 403, 'forbidden');
@@ -46,7 +48,9 @@ describe('lock (§6.8)', () => {
     expect((await join(world.admin)).status).toBe(200);
     expect((await join(world.owner)).status).toBe(200);
 
-    const unlocked = await json(await world.request(world.host, 'POST', `/api/meetings/${meeting.id}/unlock`));
+    const unlocked = await jsonOf<'POST /api/meetings/{meetingId}/unlock'>(
+      await world.request(world.host, 'POST', `/api/meetings/${meeting.id}/unlock`),
+    );
     expect(unlocked.isLocked).toBe(false);
     expect((await join(world.member)).status).toBe(200);
     expect((await guestJoin()).status).toBe(200);

@@ -1,13 +1,13 @@
 import type { RtkPage, RtkSessionParticipant } from '@castio/shared/rtk';
 import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
-import { inList } from '../database/sql-clauses';
 import { orgPresetScope } from '../presets/org-preset-scope';
 import { participantPresetName } from '../presets/preset-scope';
 import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { findOrgUsersByIds } from '../users/queries';
 import { managedMeeting } from './access';
 import { currentRoom, liveSessionOf } from './current-room';
+import { latestPresetsOf } from './queries';
 import type { RoomParticipant } from './host-control-schemas';
 import { parseCustomParticipantId } from './participant-identity';
 
@@ -43,23 +43,6 @@ function connectedParticipants(peers: RtkSessionParticipant[]) {
   return [...earliest.entries()];
 }
 
-/**
- * Each participant's latest preset as our join flow and audit log set it (RTK's session rows keep the first),
- * by the org's name for it.
- */
-async function latestPresets(db: D1Database, meetingId: string, participantIds: string[]) {
-  const participants = inList('rtk_participant_id', participantIds);
-  const { results } = await db
-    .prepare(
-      `SELECT rtk_participant_id, preset_to FROM participant_events
-       WHERE meeting_id = ? AND preset_to IS NOT NULL AND ${participants.sql}
-       ORDER BY id`,
-    )
-    .bind(meetingId, participants.value)
-    .all<{ rtk_participant_id: string; preset_to: string }>();
-  return new Map(results.map((row) => [row.rtk_participant_id, row.preset_to]));
-}
-
 async function rolesOf(db: D1Database, orgId: string, userIds: string[]) {
   return new Map((await findOrgUsersByIds(db, orgId, userIds)).map((user) => [user.id, user.role]));
 }
@@ -81,7 +64,7 @@ export async function listRoomParticipants(env: Env, auth: AuthContext, meetingI
     ...identityOf(peer.custom_participant_id),
   }));
   const [presets, roles, scope] = await Promise.all([
-    latestPresets(
+    latestPresetsOf(
       env.DB,
       meeting.id,
       people.map((person) => person.participantId),

@@ -1,9 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, createOrg, json, type Session } from '../../test/helpers';
+import { call, createOrg, jsonOf, type Session } from '../../test/helpers';
 import type { Env } from '../env';
 import { type LocalRtk, localRtk } from '../webhooks/local-rtk.testkit';
 import { revokeIdleGuests } from './guest-join';
-import { countSeats } from './seats';
+import { countSeats } from './queries';
 
 /**
  * What RTK's webhooks do to rooms, seats and guests (§6.6, §6.8), with the local cloud playing the room: people
@@ -28,23 +28,27 @@ async function deliverAll(deliveries: Awaited<ReturnType<LocalRtk['collect']>>) 
 
 describe('a permanent room and its last leave', () => {
   it('goes INACTIVE in RTK when the last person leaves, frees the seat, and opens again on the next join', async () => {
-    const room = await json(
+    const room = await jsonOf<'POST /api/meetings'>(
       await api('POST', '/api/meetings', {
         schedulingType: 'permanent',
         title: 'Drop-in',
         vanitySlug: `drop-in-${Date.now().toString(36)}`,
       }),
     );
-    const joined = await json(await api('POST', `/api/meetings/${room.id}/join`));
+    const joined = await jsonOf<'POST /api/meetings/{meetingId}/join'>(
+      await api('POST', `/api/meetings/${room.id}/join`),
+    );
     expect((await rtk.rtk.meetings.get(joined.rtkMeetingId)).status).toBe('ACTIVE');
     expect((await countSeats(env.DB, room.id, null)).people).toBe(1);
 
     const live = await rtk.join(joined.rtkParticipantId);
     await deliverAll(live.deliveries);
-    expect((await json(await api('GET', `/api/meetings/${room.id}`))).roomState).toBe('active');
+    expect(
+      (await jsonOf<'GET /api/meetings/{meetingId}'>(await api('GET', `/api/meetings/${room.id}`))).roomState,
+    ).toBe('active');
 
     await deliverAll(await rtk.leave(live.peerId));
-    const after = await json(await api('GET', `/api/meetings/${room.id}`));
+    const after = await jsonOf<'GET /api/meetings/{meetingId}'>(await api('GET', `/api/meetings/${room.id}`));
     expect(after).toMatchObject({ status: 'active', roomState: 'inactive' });
     expect((await rtk.rtk.meetings.get(joined.rtkMeetingId)).status).toBe('INACTIVE');
     expect((await countSeats(env.DB, room.id, null)).people).toBe(0);
@@ -56,11 +60,15 @@ describe('a permanent room and its last leave', () => {
 
 describe('guests in the waiting room', () => {
   it('a guest who got into the room counts as admitted and is not swept as idle; one still waiting is', async () => {
-    const meeting = await json(
+    const meeting = await jsonOf<'POST /api/meetings'>(
       await api('POST', '/api/meetings', { schedulingType: 'instant', title: 'Clinic', guestAccess: 'link_only' }),
     );
-    const admitted = await json(await api('POST', `/api/meetings/${meeting.id}/guest-join`, { displayName: 'Ann' }));
-    const waiting = await json(await api('POST', `/api/meetings/${meeting.id}/guest-join`, { displayName: 'Wes' }));
+    const admitted = await jsonOf<'POST /api/meetings/{meetingId}/guest-join'>(
+      await api('POST', `/api/meetings/${meeting.id}/guest-join`, { displayName: 'Ann' }),
+    );
+    const waiting = await jsonOf<'POST /api/meetings/{meetingId}/guest-join'>(
+      await api('POST', `/api/meetings/${meeting.id}/guest-join`, { displayName: 'Wes' }),
+    );
     expect(admitted.waitingRoom).toBe(true);
     await deliverAll((await rtk.join(admitted.rtkParticipantId)).deliveries);
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Env } from '../env';
-import { call, createOrg, expectError, json, type Session } from '../../test/helpers';
+import { call, createOrg, expectError, json, jsonOf, type Session } from '../../test/helpers';
 import { isolatedRtkEnv, rowOf } from './meetings.testkit';
 import type { RtkClient } from '@castio/shared/rtk';
 
@@ -34,7 +34,7 @@ describe('a failing RTK call mid-transition', () => {
     const error = await expectError(failed.clone(), 502, 'rtk_unavailable');
     expect(error.message).toContain('try again');
     expect(failed.headers.get('retry-after')).toBeTruthy();
-    const list = await json(await request('GET', '/api/meetings'));
+    const list = await jsonOf<'GET /api/meetings'>(await request('GET', '/api/meetings'));
     expect(list.items.filter((meeting: { title: string }) => meeting.title === title)).toEqual([]);
     expect((await rtk.meetings.list({ search: title })).items).toEqual([]);
     // The retry the message asks for works.
@@ -42,7 +42,7 @@ describe('a failing RTK call mid-transition', () => {
   });
 
   it('end: kick-all works but closing the room fails → 502, still active in D1 and RTK; the retry ends both', async () => {
-    const meeting = await json(
+    const meeting = await jsonOf<'POST /api/meetings'>(
       await request('POST', '/api/meetings', { schedulingType: 'instant', title: 'Half-ended' }),
     );
     const row = await rowOf(meeting.id);
@@ -53,24 +53,26 @@ describe('a failing RTK call mid-transition', () => {
     ]);
     await expectError(await request('POST', `/api/meetings/${meeting.id}/end`), 502, 'rtk_unavailable');
     expect((await rowOf(meeting.id))!.status).toBe('active');
-    expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('ACTIVE');
+    expect((await rtk.meetings.get(row!.rtk_meeting_id!)).status).toBe('ACTIVE');
     await clearFaults();
     expect(await json(await request('POST', `/api/meetings/${meeting.id}/end`))).toMatchObject({ status: 'ended' });
-    expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('INACTIVE');
+    expect((await rtk.meetings.get(row!.rtk_meeting_id!)).status).toBe('INACTIVE');
   });
 
   it('a transient PATCH failure is retried by the client and the end succeeds', async () => {
-    const meeting = await json(await request('POST', '/api/meetings', { schedulingType: 'instant', title: 'Blip' }));
+    const meeting = await jsonOf<'POST /api/meetings'>(
+      await request('POST', '/api/meetings', { schedulingType: 'instant', title: 'Blip' }),
+    );
     const row = await rowOf(meeting.id);
     await setFaults([
       { method: 'PATCH', path: path(`/meetings/${row!.rtk_meeting_id}`), status: 503, errorRate: 1, times: 1 },
     ]);
     expect(await json(await request('POST', `/api/meetings/${meeting.id}/end`))).toMatchObject({ status: 'ended' });
-    expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('INACTIVE');
+    expect((await rtk.meetings.get(row!.rtk_meeting_id!)).status).toBe('INACTIVE');
   });
 
   it('permanent room: opening it fails → 502, the room stays inactive in D1 and RTK; the next join opens it', async () => {
-    const room = await json(
+    const room = await jsonOf<'POST /api/meetings'>(
       await request('POST', '/api/meetings', {
         schedulingType: 'permanent',
         title: 'Flaky room',
@@ -83,15 +85,15 @@ describe('a failing RTK call mid-transition', () => {
     ]);
     await expectError(await request('POST', `/api/meetings/${room.id}/join`), 502, 'rtk_unavailable');
     expect((await rowOf(room.id))!.room_state).toBe('inactive');
-    expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('INACTIVE');
+    expect((await rtk.meetings.get(row!.rtk_meeting_id!)).status).toBe('INACTIVE');
     await clearFaults();
     expect((await request('POST', `/api/meetings/${room.id}/join`)).status).toBe(200);
     expect((await rowOf(room.id))!.room_state).toBe('active');
-    expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('ACTIVE');
+    expect((await rtk.meetings.get(row!.rtk_meeting_id!)).status).toBe('ACTIVE');
   });
 
   it('join: adding the participant fails → 502 and the seat is given back', async () => {
-    const meeting = await json(
+    const meeting = await jsonOf<'POST /api/meetings'>(
       await request('POST', '/api/meetings', { schedulingType: 'instant', title: 'One seat', maxParticipants: 2 }),
     );
     const row = await rowOf(meeting.id);
@@ -106,7 +108,7 @@ describe('a failing RTK call mid-transition', () => {
     ]);
     await expectError(await request('POST', `/api/meetings/${meeting.id}/join`), 502);
     await expectError(await request('POST', `/api/meetings/${meeting.id}/join`), 502);
-    expect((await rtk.participants.list(row!.rtk_meeting_id)).items).toEqual([]);
+    expect((await rtk.participants.list(row!.rtk_meeting_id!)).items).toEqual([]);
     await clearFaults();
     expect((await request('POST', `/api/meetings/${meeting.id}/join`)).status).toBe(200);
   });

@@ -2,9 +2,8 @@ import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { ApiError } from '../http/errors';
 import { findOrgById } from '../org/queries';
-import type { OccurrenceRow } from './occurrences';
 import { overrideOf } from './occurrences';
-import type { MeetingRow } from './queries';
+import { listOccurrencesBetween, listScheduledMeetingsBetween } from './queries';
 
 const DAY_MS = 86_400_000;
 /** The calendar view spans at most this much at once. */
@@ -27,27 +26,13 @@ export async function upcomingSchedule(
     throw new ApiError('range_too_long', `Ask for at most ${MAX_SCHEDULE_DAYS} days at a time.`);
   const creator = query.mine ? auth.userId : null;
   const [single, occurrences, org] = await Promise.all([
-    env.DB.prepare(
-      `SELECT * FROM meetings WHERE org_id = ?1 AND scheduling_type = 'scheduled' AND status IN ('scheduled', 'active')
-         AND scheduled_start >= ?2 AND scheduled_start < ?3 AND (?4 IS NULL OR created_by = ?4)
-       ORDER BY scheduled_start LIMIT 500`,
-    )
-      .bind(auth.orgId, from, to, creator)
-      .all<MeetingRow>(),
-    env.DB.prepare(
-      `SELECT o.*, m.title AS meeting_title, m.meeting_type, m.slug, m.vanity_slug FROM meeting_occurrences o
-       JOIN meetings m ON m.id = o.meeting_id
-       WHERE o.org_id = ?1 AND o.status IN ('scheduled', 'active') AND o.occurrence_date >= ?2 AND o.occurrence_date < ?3
-         AND m.status = 'scheduled' AND (?4 IS NULL OR m.created_by = ?4)
-       ORDER BY o.occurrence_date LIMIT 500`,
-    )
-      .bind(auth.orgId, from, to, creator)
-      .all<OccurrenceRow & Pick<MeetingRow, 'meeting_type' | 'slug'> & { meeting_title: string }>(),
+    listScheduledMeetingsBetween(env.DB, auth.orgId, from, to, creator),
+    listOccurrencesBetween(env.DB, auth.orgId, from, to, creator),
     findOrgById(env.DB, auth.orgId),
   ]);
   const joinPath = (slug: string) => `/${org?.slug ?? ''}/m/${slug}`;
   const items = [
-    ...single.results.map((meeting) => ({
+    ...single.map((meeting) => ({
       meetingId: meeting.id,
       occurrenceId: null,
       title: meeting.title,
@@ -57,7 +42,7 @@ export async function upcomingSchedule(
       status: meeting.status,
       joinPath: joinPath(meeting.slug),
     })),
-    ...occurrences.results.map((occurrence) => ({
+    ...occurrences.map((occurrence) => ({
       meetingId: occurrence.meeting_id,
       occurrenceId: occurrence.id,
       title: overrideOf(occurrence).title ?? occurrence.meeting_title,

@@ -2,8 +2,17 @@ import type { Env } from '../env';
 import { getOrgSettings } from '../org/settings-service';
 import { revokeIdleGuests } from './guest-join';
 import { activateMeeting, activateOccurrence, endMeeting } from './lifecycle';
-import { materialiseOccurrences, type OccurrenceRow, overrideOf } from './occurrences';
-import type { MeetingRow, RecurringPatternRow } from './queries';
+import { materialiseOccurrences, overrideOf } from './occurrences';
+import {
+  closeMissedOccurrencesStatement,
+  endFinishedSeriesStatement,
+  findMeetingInAnyOrg,
+  listDueMeetings,
+  listDueOccurrences,
+  listOverlongMeetings,
+  listOverlongOccurrences,
+  listPatternsToMaterialise,
+} from './queries';
 
 /** The cron runs every 5 minutes, so meetings due before the next run are activated in this one. */
 export const ACTIVATION_LEAD_MINUTES = 5;
@@ -28,13 +37,7 @@ async function eachSafely<T>(items: T[], work: (item: T) => Promise<unknown>) {
 
 export async function activateDueMeetings(env: Env, now = Date.now()) {
   const lead = new Date(now + ACTIVATION_LEAD_MINUTES * 60_000).toISOString();
-  const { results } = await env.DB.prepare(
-    `SELECT * FROM meetings WHERE status = 'scheduled' AND scheduling_type = 'scheduled' AND scheduled_start <= ?
-     ORDER BY scheduled_start LIMIT ?`,
-  )
-    .bind(lead, BATCH)
-    .all<MeetingRow>();
-  return eachSafely(results, async (meeting) => {
+  return eachSafely(await listDueMeetings(env.DB, lead, BATCH), async (meeting) => {
     const settings = await getOrgSettings(env, meeting.org_id);
     await activateMeeting(env, meeting, 'activate', settings.maxConcurrentMeetings, now);
   });
@@ -42,18 +45,9 @@ export async function activateDueMeetings(env: Env, now = Date.now()) {
 
 export async function activateDueOccurrences(env: Env, now = Date.now()) {
   const lead = new Date(now + ACTIVATION_LEAD_MINUTES * 60_000).toISOString();
-  const { results } = await env.DB.prepare(
-    `SELECT o.* FROM meeting_occurrences o JOIN meetings m ON m.id = o.meeting_id
-     WHERE o.status = 'scheduled' AND o.occurrence_date <= ? AND COALESCE(o.occurrence_end, o.occurrence_date) > ?
-       AND m.status = 'scheduled'
-     ORDER BY o.occurrence_date LIMIT ?`,
-  )
-    .bind(lead, new Date(now).toISOString(), BATCH)
-    .all<OccurrenceRow>();
-  return eachSafely(results, async (occurrence) => {
-    const meeting = (await env.DB.prepare('SELECT * FROM meetings WHERE id = ?')
-      .bind(occurrence.meeting_id)
-      .first<MeetingRow>())!;
+  const due = await listDueOccurrences(env.DB, lead, new Date(now).toISOString(), BATCH);
+  return eachSafely(due, async (occurrence) => {
+    const meeting = (await findMeetingInAnyOrg(env.DB, occurrence.meeting_id))!;
     const settings = await getOrgSettings(env, meeting.org_id);
     const title = overrideOf(occurrence).title ?? meeting.title;
     await activateOccurrence(env, meeting, occurrence, title, settings.maxConcurrentMeetings, now);
@@ -63,13 +57,8 @@ export async function activateDueOccurrences(env: Env, now = Date.now()) {
 /** Keeps every live series materialised four weeks ahead; a day of slack avoids rewriting every run. */
 export async function materialiseHorizon(env: Env, now = Date.now()) {
   const refreshBefore = new Date(now + 27 * 86_400_000).toISOString();
-  const { results } = await env.DB.prepare(
-    `SELECT p.* FROM recurring_patterns p JOIN meetings m ON m.id = p.meeting_id
-     WHERE m.status = 'scheduled' AND (p.materialized_until IS NULL OR p.materialized_until < ?) LIMIT ?`,
-  )
-    .bind(refreshBefore, BATCH)
-    .all<RecurringPatternRow & { org_id: string }>();
-  return eachSafely(results, (pattern) => materialiseOccurrences(env.DB, pattern, now));
+  const patterns = await listPatternsToMaterialise(env.DB, refreshBefore, BATCH);
+  return eachSafely(patterns, (pattern) => materialiseOccurrences(env.DB, pattern, now));
 }
 
 /**
@@ -78,42 +67,15 @@ export async function materialiseHorizon(env: Env, now = Date.now()) {
  */
 export async function endOverdueMeetings(env: Env, now = Date.now()) {
   const nowIso = new Date(now).toISOString();
-  const { results: overlong } = await env.DB.prepare(
-    `SELECT m.* FROM meetings m JOIN org_settings s ON s.org_id = m.org_id
-     WHERE m.status = 'active' AND m.scheduling_type IN ('instant', 'scheduled') AND m.actual_start IS NOT NULL
-       AND datetime(m.actual_start, '+' || s.max_meeting_duration_minutes || ' minutes') < datetime(?) LIMIT ?`,
-  )
-    .bind(nowIso, BATCH)
-    .all<MeetingRow>();
-  const { results: overlongOccurrences } = await env.DB.prepare(
-    `SELECT o.* FROM meeting_occurrences o JOIN org_settings s ON s.org_id = o.org_id
-     WHERE o.status = 'active' AND o.actual_start IS NOT NULL
-       AND datetime(o.actual_start, '+' || s.max_meeting_duration_minutes || ' minutes') < datetime(?) LIMIT ?`,
-  )
-    .bind(nowIso, BATCH)
-    .all<OccurrenceRow>();
+  const overlong = await listOverlongMeetings(env.DB, nowIso, BATCH);
+  const overlongOccurrences = await listOverlongOccurrences(env.DB, nowIso, BATCH);
   const ended =
     (await eachSafely(overlong, (meeting) => endMeeting(env, meeting, null))) +
     (await eachSafely(overlongOccurrences, async (occurrence) => {
-      const meeting = (await env.DB.prepare('SELECT * FROM meetings WHERE id = ?')
-        .bind(occurrence.meeting_id)
-        .first<MeetingRow>())!;
+      const meeting = (await findMeetingInAnyOrg(env.DB, occurrence.meeting_id))!;
       await endMeeting(env, meeting, occurrence);
     }));
-  await env.DB.batch([
-    env.DB.prepare(
-      `UPDATE meeting_occurrences SET status = 'ended'
-       WHERE status = 'scheduled' AND rtk_meeting_id IS NULL AND COALESCE(occurrence_end, occurrence_date) < ?`,
-    ).bind(nowIso),
-    env.DB.prepare(
-      `UPDATE meetings SET status = 'ended', actual_end = COALESCE(actual_end, ?1), updated_at = ?1
-       WHERE scheduling_type = 'recurring' AND status = 'scheduled'
-         AND NOT EXISTS (SELECT 1 FROM meeting_occurrences o WHERE o.meeting_id = meetings.id
-                         AND o.status IN ('scheduled', 'active'))
-         AND EXISTS (SELECT 1 FROM recurring_patterns p WHERE p.meeting_id = meetings.id
-                     AND (p.until_date IS NOT NULL OR p.occurrence_count IS NOT NULL) AND p.materialized_until >= COALESCE(p.until_date, ?1))`,
-    ).bind(nowIso),
-  ]);
+  await env.DB.batch([closeMissedOccurrencesStatement(env.DB, nowIso), endFinishedSeriesStatement(env.DB, nowIso)]);
   return ended;
 }
 

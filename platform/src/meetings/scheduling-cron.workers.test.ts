@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, createOrg, json, multiOrgEnv, type Session } from '../../test/helpers';
+import { call, createOrg, jsonOf, multiOrgEnv, type Session } from '../../test/helpers';
 import { createMeeting, rowOf, rtk } from './meetings.testkit';
 import { activateDueOccurrences, endOverdueMeetings, materialiseHorizon } from './scheduling-cron';
 
@@ -69,8 +69,10 @@ describe('maximum duration', () => {
     await endOverdueMeetings(multiOrgEnv, Date.now() + 20 * 60_000);
     expect((await rowOf(meeting.id))!.status).toBe('active');
     await endOverdueMeetings(multiOrgEnv, Date.now() + 31 * 60_000);
-    const ended = await json(await call('GET', `/api/meetings/${meeting.id}`, { token: org.token }));
+    const ended = await jsonOf<'GET /api/meetings/{meetingId}'>(
+      await call('GET', `/api/meetings/${meeting.id}`, { token: org.token }),
+    );
     expect(ended.status).toBe('ended');
-    expect((await rtk.meetings.get(row!.rtk_meeting_id)).status).toBe('INACTIVE');
+    expect((await rtk.meetings.get(row!.rtk_meeting_id!)).status).toBe('INACTIVE');
   });
 });

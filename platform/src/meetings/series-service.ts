@@ -6,15 +6,17 @@ import { managedMeeting, meetingOf } from './access';
 import { buildCalendarFile } from './calendar-file';
 import { closeRtkRoom } from './lifecycle';
 import { realtimeKit } from '../realtimekit/client';
+import { type OccurrenceOverride, overrideOf, ruleOfPattern, toOccurrence } from './occurrences';
 import {
+  cancelOccurrenceStatement,
   findOccurrence,
+  findPattern,
   listOccurrences,
-  type OccurrenceOverride,
-  overrideOf,
-  ruleOfPattern,
-  toOccurrence,
-} from './occurrences';
-import { findPattern, type MeetingRow, type RecurringPatternRow } from './queries';
+  type MeetingRow,
+  type RecurringPatternRow,
+  setPatternExceptionsStatement,
+  updateOccurrenceStatement,
+} from './queries';
 import { occurrenceKeyAt } from './recurrence';
 import type { z } from '@hono/zod-openapi';
 import type { OccurrencePatchSchema } from './schemas';
@@ -55,11 +57,8 @@ export async function cancelOccurrence(env: Env, auth: AuthContext, meetingId: s
   const exceptions = new Set<string>(JSON.parse(pattern.exceptions) as string[]);
   exceptions.add(key);
   await env.DB.batch([
-    env.DB.prepare("UPDATE meeting_occurrences SET status = 'cancelled' WHERE id = ?").bind(occurrence.id),
-    env.DB.prepare('UPDATE recurring_patterns SET exceptions = ? WHERE id = ?').bind(
-      JSON.stringify([...exceptions].sort()),
-      pattern.id,
-    ),
+    cancelOccurrenceStatement(env.DB, occurrence.id),
+    setPatternExceptionsStatement(env.DB, pattern.id, [...exceptions].sort()),
   ]);
   return toOccurrence((await findOccurrence(env.DB, meeting.id, occurrence.id))!, meeting);
 }
@@ -99,21 +98,12 @@ export async function updateOccurrence(
       patch.durationMinutes ?? (Date.parse(end ?? start) - Date.parse(occurrence.occurrence_date)) / 60_000;
     end = new Date(Date.parse(start) + minutes * 60_000).toISOString();
   }
-  const statements = [
-    env.DB.prepare(
-      'UPDATE meeting_occurrences SET occurrence_date = ?, occurrence_end = ?, override_json = ? WHERE id = ?',
-    ).bind(start, end, JSON.stringify(override), occurrence.id),
-  ];
+  const statements = [updateOccurrenceStatement(env.DB, occurrence.id, { start, end, override })];
   // A moved occurrence leaves its original slot, which must not be materialised again.
   if (override.originalKey) {
     const exceptions = new Set<string>(JSON.parse(pattern.exceptions) as string[]);
     exceptions.add(override.originalKey);
-    statements.push(
-      env.DB.prepare('UPDATE recurring_patterns SET exceptions = ? WHERE id = ?').bind(
-        JSON.stringify([...exceptions].sort()),
-        pattern.id,
-      ),
-    );
+    statements.push(setPatternExceptionsStatement(env.DB, pattern.id, [...exceptions].sort()));
   }
   try {
     await env.DB.batch(statements);

@@ -9,24 +9,28 @@ import { callRealtimeKit, realtimeKit } from '../realtimekit/client';
 import { enforceRateLimit } from '../rate-limit/limits';
 import { managedMeeting, meetingOf } from './access';
 import { activateMeeting, cancelMeeting, concurrentCapReached, endMeeting, rtkMeetingInput } from './lifecycle';
-import { currentOccurrence, materialiseOccurrences } from './occurrences';
+import { materialiseOccurrences } from './occurrences';
 import {
   countActiveMeetings,
+  currentOccurrence,
+  discardDraftMeetingStatement,
   findMeeting,
   findMeetingBySlug,
   findPattern,
   insertMeetingStatement,
+  insertPatternStatement,
   listMeetings,
   type MeetingRow,
   type NewMeetingRow,
-  PATCHABLE_COLUMNS,
+  type NewPatternRow,
+  type PATCHABLE_COLUMNS,
   patternsOf,
   toMeeting,
+  updateMeetingStatement,
 } from './queries';
 import { expandOccurrences, instantOfLocal, parseRecurrence, RecurrenceError } from './recurrence';
 import type { MeetingCreate, MeetingListQuery, MeetingPatch } from './schemas';
 
-const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
 const SLUG_ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
 /** A scheduled start this far in the past still counts as "now" (clock skew, a slow form). */
 const PAST_GRACE_MS = 60_000;
@@ -130,7 +134,7 @@ async function createInstant(env: Env, row: NewMeetingRow, maxActive: number): P
     return await activateMeeting(env, (await findMeeting(env.DB, row.org_id, row.id))!, 'start', maxActive);
   } catch (error) {
     // The meeting never existed for the caller: no half-made draft is left behind when RTK or the cap refuses.
-    await env.DB.prepare("DELETE FROM meetings WHERE id = ? AND status = 'draft'").bind(row.id).run();
+    await discardDraftMeetingStatement(env.DB, row.id).run();
     throw error;
   }
 }
@@ -163,7 +167,7 @@ async function createSeries(
     scheduled_start: first.start,
     scheduled_end: first.end,
   };
-  const pattern = {
+  const pattern: NewPatternRow = {
     id: newId(),
     org_id: row.org_id,
     meeting_id: row.id,
@@ -176,24 +180,7 @@ async function createSeries(
     exceptions: '[]',
     materialized_until: null,
   };
-  await env.DB.batch([
-    insertMeetingStatement(env.DB, series),
-    env.DB.prepare(
-      `INSERT INTO recurring_patterns (id, org_id, meeting_id, rrule, dtstart, timezone, duration_minutes, until_date,
-         occurrence_count, exceptions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).bind(
-      pattern.id,
-      pattern.org_id,
-      pattern.meeting_id,
-      pattern.rrule,
-      pattern.dtstart,
-      pattern.timezone,
-      pattern.duration_minutes,
-      pattern.until_date,
-      pattern.occurrence_count,
-      pattern.exceptions,
-    ),
-  ]);
+  await env.DB.batch([insertMeetingStatement(env.DB, series), insertPatternStatement(env.DB, pattern)]);
   await materialiseOccurrences(env.DB, pattern, now);
   return (await findMeeting(env.DB, row.org_id, row.id))!;
 }
@@ -283,17 +270,8 @@ export async function updateMeeting(
     throw new ApiError('invalid_capacity', 'maxGuests cannot be larger than maxParticipants.');
 
   const entries = Object.entries(patch) as [keyof typeof PATCHABLE_COLUMNS, unknown][];
-  const toColumnValue = (field: keyof typeof PATCHABLE_COLUMNS, value: unknown) => {
-    if (typeof value === 'boolean') return value ? 1 : 0;
-    if ((field === 'scheduledStart' || field === 'scheduledEnd') && typeof value === 'string')
-      return new Date(value).toISOString();
-    return value ?? null;
-  };
-  const sets = entries.map(([field]) => `${PATCHABLE_COLUMNS[field]} = ?`);
   try {
-    await env.DB.prepare(`UPDATE meetings SET ${sets.join(', ')}, updated_at = ${NOW} WHERE id = ? AND org_id = ?`)
-      .bind(...entries.map(([field, value]) => toColumnValue(field, value)), meeting.id, auth.orgId)
-      .run();
+    await updateMeetingStatement(env.DB, auth.orgId, meeting.id, entries).run();
   } catch (error) {
     if (isUniqueViolation(error))
       throw new ApiError('slug_taken', 'That room name is already used in your organisation.');

@@ -1,6 +1,15 @@
-import { newId } from '@castio/shared/ids';
 import type { Env } from '../env';
 import { mailerFromEnv, type Mailer } from './mailer';
+import {
+  claimNotification,
+  findSessionForMail,
+  listQueuedNotifications,
+  listSessionRecipients,
+  listSessionsMissingMail,
+  markNotificationFailedStatement,
+  markNotificationSentStatement,
+  queueNotificationStatement,
+} from './queries';
 
 const MAX_ATTEMPTS = 5;
 
@@ -42,29 +51,9 @@ export function meetingEndedMail(input: {
  * on every event of the session, in any order: each person gets exactly one mail per session.
  */
 export async function queueMeetingEndedNotifications(env: Env, sessionId: string) {
-  const session = await env.DB.prepare(
-    `SELECT s.id, s.org_id, s.meeting_id, s.status, s.duration_seconds, m.title, sm.summary_markdown
-       FROM sessions s JOIN meetings m ON m.id = s.meeting_id
-       LEFT JOIN summaries sm ON sm.session_id = s.id WHERE s.id = ?`,
-  )
-    .bind(sessionId)
-    .first<{
-      id: string;
-      org_id: string;
-      meeting_id: string;
-      status: string;
-      duration_seconds: number | null;
-      title: string;
-      summary_markdown: string | null;
-    }>();
+  const session = await findSessionForMail(env.DB, sessionId);
   if (session?.status !== 'ended') return 0;
-  const { results } = await env.DB.prepare(
-    `SELECT DISTINCT u.id, u.email FROM session_participants p
-       JOIN users u ON u.id = p.user_id AND u.org_id = p.org_id AND u.is_active = 1
-      WHERE p.session_id = ?`,
-  )
-    .bind(sessionId)
-    .all<{ id: string; email: string }>();
+  const results = await listSessionRecipients(env.DB, sessionId);
   if (!results.length) return 0;
   const base = (env.APP_BASE_URL ?? '').replace(/\/+$/, '');
   const mail = meetingEndedMail({
@@ -75,18 +64,14 @@ export async function queueMeetingEndedNotifications(env: Env, sessionId: string
   });
   const outcome = await env.DB.batch(
     results.map((user) =>
-      env.DB.prepare(
-        `INSERT INTO notifications (id, org_id, user_id, kind, dedupe_key, recipient_email, subject, body_text)
-         VALUES (?, ?, ?, 'meeting_ended', ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-      ).bind(
-        newId(),
-        session.org_id,
-        user.id,
-        `meeting-ended:${session.id}:${user.id}`,
-        user.email,
-        mail.subject,
-        mail.text,
-      ),
+      queueNotificationStatement(env.DB, {
+        orgId: session.org_id,
+        userId: user.id,
+        dedupeKey: `meeting-ended:${session.id}:${user.id}`,
+        recipientEmail: user.email,
+        subject: mail.subject,
+        bodyText: mail.text,
+      }),
     ),
   );
   return outcome.reduce((sum, result) => sum + (result.meta.changes ?? 0), 0);
@@ -96,34 +81,19 @@ export async function queueMeetingEndedNotifications(env: Env, sessionId: string
 export async function sendQueuedNotifications(env: Env, options: { mailer?: Mailer | null; limit?: number } = {}) {
   const mailer = options.mailer === undefined ? mailerFromEnv(env) : options.mailer;
   if (!mailer) return { sent: 0, failed: 0 };
-  const { results } = await env.DB.prepare(
-    `SELECT id, recipient_email, subject, body_text, attempts FROM notifications
-      WHERE status = 'queued' ORDER BY created_at LIMIT ?`,
-  )
-    .bind(options.limit ?? 50)
-    .all<{ id: string; recipient_email: string; subject: string; body_text: string; attempts: number }>();
+  const results = await listQueuedNotifications(env.DB, options.limit ?? 50);
   let sent = 0;
   let failed = 0;
   for (const row of results) {
-    const claim = await env.DB.prepare(
-      `UPDATE notifications SET attempts = attempts + 1 WHERE id = ? AND status = 'queued' AND attempts = ?`,
-    )
-      .bind(row.id, row.attempts)
-      .run();
-    if (!claim.meta.changes) continue;
+    if (!(await claimNotification(env.DB, row))) continue;
     try {
       await mailer.send({ to: row.recipient_email, subject: row.subject, text: row.body_text });
-      await env.DB.prepare(
-        `UPDATE notifications SET status = 'sent', sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), last_error = NULL WHERE id = ?`,
-      )
-        .bind(row.id)
-        .run();
+      await markNotificationSentStatement(env.DB, row.id).run();
       sent++;
     } catch (error) {
       const exhausted = row.attempts + 1 >= MAX_ATTEMPTS;
-      await env.DB.prepare(`UPDATE notifications SET status = ?, last_error = ? WHERE id = ?`)
-        .bind(exhausted ? 'failed' : 'queued', String((error as Error).message).slice(0, 300), row.id)
-        .run();
+      const failure = { exhausted, error: String((error as Error).message).slice(0, 300) };
+      await markNotificationFailedStatement(env.DB, row.id, failure).run();
       failed++;
     }
   }
@@ -135,16 +105,7 @@ export async function sendQueuedNotifications(env: Env, options: { mailer?: Mail
  * recently and still have a participant with an account but no mail get theirs queued now.
  */
 export async function queueMissedNotifications(env: Env, now = Date.now(), windowMs = 2 * 86_400_000) {
-  const { results } = await env.DB.prepare(
-    `SELECT s.id FROM sessions s
-      WHERE s.status = 'ended' AND s.updated_at >= ?
-        AND EXISTS (SELECT 1 FROM session_participants p JOIN users u ON u.id = p.user_id AND u.org_id = p.org_id AND u.is_active = 1
-                     WHERE p.session_id = s.id
-                       AND NOT EXISTS (SELECT 1 FROM notifications n WHERE n.dedupe_key = 'meeting-ended:' || s.id || ':' || u.id))
-      LIMIT 200`,
-  )
-    .bind(new Date(now - windowMs).toISOString())
-    .all<{ id: string }>();
+  const results = await listSessionsMissingMail(env.DB, new Date(now - windowMs).toISOString());
   let queued = 0;
   for (const { id } of results) queued += await queueMeetingEndedNotifications(env, id);
   return queued;

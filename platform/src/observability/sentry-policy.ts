@@ -1,3 +1,5 @@
+import { findSentrySettingsOfAllOrgs } from './queries';
+
 /**
  * What the org settings (`PATCH /api/diagnostics/settings`) say about error reporting, for the whole deployment
  * (seed §3.2). `customerDsn` null means the deployment's `SENTRY_DSN_CUSTOMER`, if any, stays the customer's.
@@ -13,27 +15,13 @@ export const SENTRY_POLICY_TTL_MS = 60_000;
 /** Until D1 has answered once, the vendor gets nothing: the org may have switched vendor reporting off. */
 const UNREAD_POLICY: SentryPolicy = { vendorEnabled: false, customerDsn: null };
 
-interface PolicyRow {
-  orgs: number;
-  vendor_enabled: number;
-  with_dsn: number;
-  first_dsn: string | null;
-  last_dsn: string | null;
-}
-
 /**
  * One aggregate read over every org's settings. A deployment normally hosts one org; with several, the rule
  * that keeps each org's choice is applied: vendor reporting stays on only while no org switched it off, and an
  * org's own DSN is used only when every org names that same DSN (otherwise one org would receive another's errors).
  */
 export async function readSentryPolicy(db: D1Database): Promise<SentryPolicy> {
-  const row = await db
-    .prepare(
-      `SELECT COUNT(*) AS orgs, MIN(sentry_vendor_enabled) AS vendor_enabled, COUNT(sentry_customer_dsn) AS with_dsn,
-              MIN(sentry_customer_dsn) AS first_dsn, MAX(sentry_customer_dsn) AS last_dsn
-         FROM org_settings`,
-    )
-    .first<PolicyRow>();
+  const row = await findSentrySettingsOfAllOrgs(db);
   // No org yet (a fresh deployment): nobody has objected to the vendor reporting the deployment app set up.
   if (!row?.orgs) return { vendorEnabled: true, customerDsn: null };
   const everyOrgNamesOneDsn = row.with_dsn === row.orgs && row.first_dsn === row.last_dsn;

@@ -1,6 +1,7 @@
 import { newId } from '@castio/shared/ids';
 import type { Env } from '../env';
 import { ApiError, notFound } from '../http/errors';
+import { type BrandingColumn, findBrandingUrl, setBrandingUrlStatement } from './queries';
 
 export const BRANDING_KINDS = ['logo', 'favicon', 'watermark'] as const;
 export type BrandingKind = (typeof BRANDING_KINDS)[number];
@@ -21,7 +22,7 @@ const IMAGE_TYPES = {
 type ImageExtension = keyof typeof IMAGE_TYPES;
 
 /** What each asset may be. SVG is never accepted: it can carry script. */
-const RULES: Record<BrandingKind, { extensions: ImageExtension[]; maxBytes: number; column: string }> = {
+const RULES: Record<BrandingKind, { extensions: ImageExtension[]; maxBytes: number; column: BrandingColumn }> = {
   logo: { extensions: ['png', 'jpg', 'webp'], maxBytes: 2 * 1024 * 1024, column: 'logo_url' },
   favicon: { extensions: ['png', 'ico', 'webp'], maxBytes: 256 * 1024, column: 'favicon_url' },
   watermark: { extensions: ['png', 'webp'], maxBytes: 1024 * 1024, column: 'watermark_image_url' },
@@ -61,14 +62,8 @@ export async function uploadBrandingAsset(env: Env, orgId: string, kind: Brandin
     httpMetadata: { contentType: IMAGE_TYPES[extension].contentType },
   });
   const url = brandingUrl(orgId, fileName);
-  const previous = await env.DB.prepare(`SELECT ${rule.column} AS url FROM org_settings WHERE org_id = ?`)
-    .bind(orgId)
-    .first<{ url: string | null }>();
-  await env.DB.prepare(
-    `UPDATE org_settings SET ${rule.column} = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE org_id = ?`,
-  )
-    .bind(url, orgId)
-    .run();
+  const previous = await findBrandingUrl(env.DB, orgId, rule.column);
+  await setBrandingUrlStatement(env.DB, orgId, rule.column, url).run();
   const previousFile = previous?.url?.split('/').pop();
   if (previousFile && ASSET_FILE_NAME.test(previousFile))
     await env.R2_BRANDING.delete(brandingKey(orgId, previousFile));

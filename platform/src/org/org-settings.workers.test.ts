@@ -1,6 +1,7 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addMember, call, createOrg, expectError, json, type Session } from '../../test/helpers';
+import { addMember, call, createOrg, expectError, json, jsonOf, type Session } from '../../test/helpers';
+import type { UploadedBranding } from '../../test/api-types';
 import { readStorageSecret } from './settings-service';
 
 let owner: Session;
@@ -12,7 +13,9 @@ beforeAll(async () => {
 
 describe('org settings', () => {
   it('returns every §12.3 setting with its default', async () => {
-    const settings = await json(await call('GET', '/api/org/settings', { token: owner.token }));
+    const settings = await jsonOf<'GET /api/org/settings'>(
+      await call('GET', '/api/org/settings', { token: owner.token }),
+    );
     expect(settings).toMatchObject({
       orgSlug: owner.org.slug,
       theme: 'dark',
@@ -32,7 +35,7 @@ describe('org settings', () => {
   });
 
   it('saves only what changed and validates colours, enums and ranges', async () => {
-    const patched = await json(
+    const patched = await jsonOf<'PATCH /api/org/settings'>(
       await call('PATCH', '/api/org/settings', {
         token: owner.token,
         body: {
@@ -73,19 +76,21 @@ describe('org settings', () => {
         400,
         'validation_failed',
       );
-    const after = await json(await call('GET', '/api/org/settings', { token: owner.token }));
+    const after = await jsonOf<'GET /api/org/settings'>(await call('GET', '/api/org/settings', { token: owner.token }));
     expect(after.brandColor).toBe('#10b981');
   });
 
   it('renames the org and refuses a slug another org holds', async () => {
-    const renamed = await json(
+    const renamed = await jsonOf<'PATCH /api/org/settings'>(
       await call('PATCH', '/api/org/settings', {
         token: owner.token,
         body: { orgName: 'Renamed Co', orgSlug: `renamed-${Date.now().toString(36)}` },
       }),
     );
     expect(renamed.orgName).toBe('Renamed Co');
-    expect((await json(await call('GET', '/api/auth/me', { token: owner.token }))).org.name).toBe('Renamed Co');
+    expect((await jsonOf<'GET /api/auth/me'>(await call('GET', '/api/auth/me', { token: owner.token }))).org.name).toBe(
+      'Renamed Co',
+    );
     await expectError(
       await call('PATCH', '/api/org/settings', { token: owner.token, body: { orgSlug: other.org.slug } }),
       409,
@@ -126,7 +131,7 @@ describe('org settings', () => {
   it('shows members the branding but not the settings', async () => {
     const member = await addMember(owner, 'member');
     await expectError(await call('GET', '/api/org/settings', { token: member.token }), 403);
-    const org = await json(await call('GET', '/api/org', { token: member.token }));
+    const org = await jsonOf<'GET /api/org'>(await call('GET', '/api/org', { token: member.token }));
     expect(org.branding).toMatchObject({ theme: 'light', brandColor: '#10b981' });
   });
 });
@@ -143,7 +148,7 @@ describe('branding upload', () => {
   it('stores a sniffed image under a server-chosen key and serves it publicly', async () => {
     const response = await upload(owner.token, 'logo', PNG, '../../orgB/evil.svg', 'image/svg+xml');
     expect(response.status).toBe(201);
-    const body = await json(response);
+    const body = await json<UploadedBranding>(response);
     expect(body.url).toMatch(new RegExp(`^/api/org/branding/${owner.org.id}/[0-9A-Z]{26}\\.png$`));
     const listed = await env.R2_BRANDING.list({ prefix: `org/${owner.org.id}/branding/` });
     expect(listed.objects.map((object) => object.key)).toEqual([
@@ -155,10 +160,12 @@ describe('branding upload', () => {
     expect(served.headers.get('content-type')).toBe('image/png');
     expect(served.headers.get('x-content-type-options')).toBe('nosniff');
     expect(new Uint8Array(await served.arrayBuffer())).toEqual(PNG);
-    expect((await json(await call('GET', '/api/org/settings', { token: owner.token }))).logoUrl).toBe(body.url);
+    expect(
+      (await jsonOf<'GET /api/org/settings'>(await call('GET', '/api/org/settings', { token: owner.token }))).logoUrl,
+    ).toBe(body.url);
     await expectError(await call('GET', body.url.replace(owner.org.id, other.org.id)), 404);
 
-    const replaced = await json(await upload(owner.token, 'logo', PNG));
+    const replaced = await json<UploadedBranding>(await upload(owner.token, 'logo', PNG));
     expect((await env.R2_BRANDING.list({ prefix: `org/${owner.org.id}/branding/` })).objects).toHaveLength(1);
     expect(replaced.url).not.toBe(body.url);
   });

@@ -1,8 +1,14 @@
 import { decryptField, deriveFieldKey, encryptField } from '@castio/shared/crypto';
 import type { Env } from '../env';
 import { ApiError, notFound } from '../http/errors';
-import { findOrgBySlug } from './queries';
-import { findSettingsRow, settingsFromRow, updateSettingsStatement, type OrgSettingsRow } from './settings-queries';
+import {
+  findOrgBySlug,
+  findSettingsRow,
+  type OrgSettingsRow,
+  renameOrgStatement,
+  settingsFromRow,
+  updateSettingsStatement,
+} from './queries';
 import { OrgSettingsFields, type OrgSettings, type OrgSettingsPatch, type SettingKey } from './settings-schema';
 
 interface StoredStorageConfig {
@@ -68,11 +74,7 @@ export async function updateOrgSettings(env: Env, orgId: string, patch: OrgSetti
     if (taken) throw new ApiError('slug_taken', 'That organisation address is taken.');
   }
   if (orgName !== undefined || orgSlug !== undefined) {
-    statements.push(
-      env.DB.prepare(
-        "UPDATE organizations SET name = COALESCE(?, name), slug = COALESCE(?, slug), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?",
-      ).bind(orgName ?? null, orgSlug ?? null, orgId),
-    );
+    statements.push(renameOrgStatement(env.DB, orgId, { name: orgName ?? null, slug: orgSlug ?? null }));
   }
   try {
     await env.DB.batch(statements);

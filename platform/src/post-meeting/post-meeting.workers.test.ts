@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addMember, call, createOrg, expectError, json, type Session } from '../../test/helpers';
+import { addMember, call, createOrg, expectError, jsonOf, type Session } from '../../test/helpers';
 import { retryPendingEvents } from '../webhooks/ingest';
 import { downloadPath, type LocalRtk, localRtk, personOf, type TestMeeting } from '../webhooks/local-rtk.testkit';
 import type { PlayedSession } from '../webhooks/session-truth.testkit';
@@ -75,7 +75,9 @@ describe('post-meeting data after RTK’s URLs expire', () => {
   });
 
   it('lists the meeting’s sessions and shows the header to members, analytics only to hosts/admins', async () => {
-    const list = await json(await get(`/api/meetings/${meeting.id}/sessions`));
+    const list = await jsonOf<'GET /api/meetings/{meetingId}/sessions'>(
+      await get(`/api/meetings/${meeting.id}/sessions`),
+    );
     expect(list.items).toHaveLength(1);
     expect(list.items[0]).toMatchObject({
       id: sessionId,
@@ -83,16 +85,22 @@ describe('post-meeting data after RTK’s URLs expire', () => {
       durationSeconds: 30 * 60,
       hasTranscript: true,
     });
-    const asMember = await json(await get(`/api/meetings/${meeting.id}/sessions/${sessionId}`));
+    const asMember = await jsonOf<'GET /api/meetings/{meetingId}/sessions/{sessionId}'>(
+      await get(`/api/meetings/${meeting.id}/sessions/${sessionId}`),
+    );
     expect(asMember.analytics).toBeNull();
     expect(asMember.host).toEqual({ id: host.user.id, name: host.user.name });
-    const asHost = await json(await get(`/api/meetings/${meeting.id}/sessions/${sessionId}`, host));
-    expect(asHost.analytics.participants).toHaveLength(truth.participants.length);
-    expect(asHost.analytics.chatMessages).toBe(truth.chat.messages + 2);
+    const asHost = await jsonOf<'GET /api/meetings/{meetingId}/sessions/{sessionId}'>(
+      await get(`/api/meetings/${meeting.id}/sessions/${sessionId}`, host),
+    );
+    expect(asHost.analytics?.participants).toHaveLength(truth.participants.length);
+    expect(asHost.analytics?.chatMessages).toBe(truth.chat.messages + 2);
   });
 
   it('serves the transcript, summary and recordings from our own storage', async () => {
-    const transcript = await json(await get(`/api/meetings/${meeting.id}/transcript`));
+    const transcript = await jsonOf<'GET /api/meetings/{meetingId}/transcript'>(
+      await get(`/api/meetings/${meeting.id}/transcript`),
+    );
     expect(transcript.entries).toHaveLength(truth.transcript!.lines);
     // RTK still has them (its REST API hands out fresh links): ours are the same.
     const atRtk = JSON.parse(
@@ -104,8 +112,13 @@ describe('post-meeting data after RTK’s URLs expire', () => {
       atRtk.map((line) => line.transcript),
     );
     const summary = await (await fetch((await rtk.rtk.sessions.summary(truth.sessionId)).summaryDownloadUrl)).text();
-    expect((await json(await get(`/api/meetings/${meeting.id}/summary`))).markdown).toBe(summary);
-    const recordings = await json(await get(`/api/meetings/${meeting.id}/recordings`));
+    expect(
+      (await jsonOf<'GET /api/meetings/{meetingId}/summary'>(await get(`/api/meetings/${meeting.id}/summary`)))
+        .markdown,
+    ).toBe(summary);
+    const recordings = await jsonOf<'GET /api/meetings/{meetingId}/recordings'>(
+      await get(`/api/meetings/${meeting.id}/recordings`),
+    );
     expect(recordings.items).toHaveLength(1);
     expect(recordings.items[0]).toMatchObject({
       status: 'uploaded',
@@ -113,14 +126,16 @@ describe('post-meeting data after RTK’s URLs expire', () => {
       storageLocation: 'rtk',
       durationSeconds: truth.recording!.durationSeconds,
     });
-    expect(recordings.items[0].history.map((entry: { status: string }) => entry.status).sort()).toEqual(
+    expect(recordings.items[0]?.history.map((entry) => entry.status).sort()).toEqual(
       ['recording', 'uploading', 'uploaded'].sort(),
     );
     expect(await env.R2_EXPORTS.head(`org/${owner.org.id}/sessions/${sessionId}/transcript.json`)).not.toBeNull();
   });
 
   it('exports the chat as JSON and CSV, pinned first, private messages only to those involved', async () => {
-    const asMember = await json(await get(`/api/meetings/${meeting.id}/chat-export`));
+    const asMember = await jsonOf<'GET /api/meetings/{meetingId}/chat-export'>(
+      await get(`/api/meetings/${meeting.id}/chat-export`),
+    );
     expect(asMember.messages).toHaveLength(truth.chat.messages + 1);
     expect(asMember.messages[0]).toMatchObject({ id: 'pin-1', isPinned: true });
     // Senders are our users (RTK names them `user:<id>`); the guest is no user.
@@ -130,9 +145,13 @@ describe('post-meeting data after RTK’s URLs expire', () => {
     );
     expect([...senders].every((sender) => [host.user.id, member.user.id, null].includes(sender))).toBe(true);
     expect(senders.has(host.user.id) || senders.has(member.user.id)).toBe(true);
-    const asHost = await json(await get(`/api/meetings/${meeting.id}/chat-export`, host));
+    const asHost = await jsonOf<'GET /api/meetings/{meetingId}/chat-export'>(
+      await get(`/api/meetings/${meeting.id}/chat-export`, host),
+    );
     expect(asHost.messages.map((message: { id: string }) => message.id)).toContain('pm-1');
-    const asOwner = await json(await get(`/api/meetings/${meeting.id}/chat-export`, owner));
+    const asOwner = await jsonOf<'GET /api/meetings/{meetingId}/chat-export'>(
+      await get(`/api/meetings/${meeting.id}/chat-export`, owner),
+    );
     expect(asOwner.messages).toHaveLength(truth.chat.messages + 2);
     const csv = await get(`/api/meetings/${meeting.id}/chat-export?format=csv`);
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);

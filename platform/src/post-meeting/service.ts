@@ -1,28 +1,23 @@
 import { RtkError } from '@castio/shared/rtk';
 import { rtkClientFromEnv } from '../realtimekit/from-env';
 import type { AuthContext } from '../http/app-env';
-import { rowsOf } from '../database/sql-clauses';
-
-interface RecordingRow {
-  id: string;
-  session_id: string | null;
-  status: string;
-  duration_seconds: number | null;
-  file_size_bytes: number | null;
-  codec: string | null;
-  storage_location: string;
-  download_url: string | null;
-  download_url_expiry: string | null;
-  error_message: string | null;
-  started_at: string | null;
-  ended_at: string | null;
-}
+import { rowsOf } from '../database/sql';
 import type { Env } from '../env';
 import { ApiError, notFound } from '../http/errors';
-import { managedMeeting, meetingOf } from '../meetings/access';
 import { can } from '@castio/shared/rbac';
-import type { SessionRow } from '../sessions/queries';
+import { managedMeeting, meetingOf } from '../meetings/access';
+import { findSession, type SessionRow } from '../sessions/queries';
 import { toCsv, type TranscriptEntry } from './formats';
+import {
+  findLatestSession,
+  findSummary,
+  findTranscript,
+  listChatMessages,
+  type RecordingRow,
+  type RecordingStatusRow,
+  recordingHistoryStatement,
+  recordingsOfMeetingStatement,
+} from './queries';
 
 /** The requested session of the meeting, or its latest one that has the given data. */
 async function pickSession(
@@ -35,17 +30,8 @@ async function pickSession(
 ): Promise<SessionRow> {
   await meetingOf({ DB: db }, auth, meetingId);
   const session = sessionId
-    ? await db
-        .prepare('SELECT * FROM sessions WHERE id = ? AND meeting_id = ? AND org_id = ?')
-        .bind(sessionId, meetingId, auth.orgId)
-        .first<SessionRow>()
-    : await db
-        .prepare(
-          `SELECT * FROM sessions WHERE meeting_id = ? AND org_id = ? ${flag ? `AND ${flag} = 1` : ''}
-            ORDER BY COALESCE(started_at, created_at) DESC, id DESC LIMIT 1`,
-        )
-        .bind(meetingId, auth.orgId)
-        .first<SessionRow>();
+    ? await findSession(db, auth.orgId, meetingId, sessionId)
+    : await findLatestSession(db, auth.orgId, meetingId, flag);
   if (!session) throw notFound(what);
   return session;
 }
@@ -55,20 +41,11 @@ const notExpired = (expiry: string | null) => !expiry || Date.parse(expiry) > Da
 export async function listRecordings(db: D1Database, auth: AuthContext, meetingId: string) {
   await meetingOf({ DB: db }, auth, meetingId);
   const [recordings, history] = await db.batch([
-    db
-      .prepare(
-        'SELECT * FROM recordings WHERE meeting_id = ? AND org_id = ? ORDER BY created_at DESC, id DESC LIMIT 200',
-      )
-      .bind(meetingId, auth.orgId),
-    db
-      .prepare(
-        `SELECT e.recording_id, e.status, e.occurred_at FROM recording_status_events e
-           JOIN recordings r ON r.id = e.recording_id WHERE r.meeting_id = ? AND r.org_id = ? ORDER BY e.occurred_at`,
-      )
-      .bind(meetingId, auth.orgId),
+    recordingsOfMeetingStatement(db, auth.orgId, meetingId),
+    recordingHistoryStatement(db, auth.orgId, meetingId),
   ]);
   const byRecording = new Map<string, { status: string; at: string }[]>();
-  for (const row of rowsOf<{ recording_id: string; status: string; occurred_at: string }>(history)) {
+  for (const row of rowsOf<RecordingStatusRow>(history)) {
     const list = byRecording.get(row.recording_id) ?? [];
     list.push({ status: row.status, at: row.occurred_at });
     byRecording.set(row.recording_id, list);
@@ -95,26 +72,21 @@ export async function listRecordings(db: D1Database, auth: AuthContext, meetingI
 
 export async function getTranscript(env: Env, auth: AuthContext, meetingId: string, sessionId?: string) {
   const session = await pickSession(env.DB, auth, meetingId, sessionId, 'has_transcript', 'The transcript');
-  const row = await env.DB.prepare('SELECT * FROM transcripts WHERE session_id = ? AND org_id = ?')
-    .bind(session.id, auth.orgId)
-    .first<any>();
+  const row = await findTranscript(env.DB, auth.orgId, session.id);
   if (!row) throw notFound('The transcript');
-  let json: string | null = row.transcript_json;
+  let json = row.transcript_json;
   if (json === null && row.storage_key) json = (await (await env.R2_EXPORTS.get(row.storage_key))?.text()) ?? null;
   const entries = JSON.parse(json ?? '[]') as TranscriptEntry[];
-  return { sessionId: session.id, language: row.language as string, copiedAt: row.created_at as string, entries };
+  return { sessionId: session.id, language: row.language, copiedAt: row.created_at, entries };
 }
 
 export async function getSummary(db: D1Database, auth: AuthContext, meetingId: string, sessionId?: string) {
   const session = await pickSession(db, auth, meetingId, sessionId, 'has_summary', 'The summary');
-  const row = await db
-    .prepare('SELECT summary_markdown, summary_type, created_at FROM summaries WHERE session_id = ? AND org_id = ?')
-    .bind(session.id, auth.orgId)
-    .first<any>();
+  const row = await findSummary(db, auth.orgId, session.id);
   if (!row?.summary_markdown) throw notFound('The summary');
   return {
     sessionId: session.id,
-    markdown: row.summary_markdown as string,
+    markdown: row.summary_markdown,
     summaryType: row.summary_type,
     copiedAt: row.created_at,
   };
@@ -141,20 +113,6 @@ export async function generateSummary(env: Env, auth: AuthContext, meetingId: st
   }
 }
 
-interface ChatRow {
-  rtk_message_id: string;
-  sender_user_id: string | null;
-  sender_name: string | null;
-  message_type: string;
-  content: string | null;
-  file_name: string | null;
-  file_url: string | null;
-  is_pinned: number;
-  is_private: number;
-  recipient_user_id: string | null;
-  sent_at: string;
-}
-
 /**
  * The chat of a session, pinned messages first then in time order. Private messages are shown only to their
  * sender and recipient, and to owners/admins.
@@ -162,23 +120,14 @@ interface ChatRow {
 export async function getChat(db: D1Database, auth: AuthContext, meetingId: string, sessionId?: string) {
   const session = await pickSession(db, auth, meetingId, sessionId, 'has_chat', 'The chat');
   const seesAllPrivate = can(auth.role, 'users.manage');
-  const { results } = await db
-    .prepare(
-      `SELECT rtk_message_id, sender_user_id, sender_name, message_type, content, file_name, file_url, is_pinned, is_private,
-              recipient_user_id, sent_at
-         FROM chat_messages WHERE session_id = ? AND org_id = ?
-          AND (is_private = 0 OR ? = 1 OR sender_user_id = ? OR recipient_user_id = ?)
-        ORDER BY is_pinned DESC, sent_at, rtk_message_id`,
-    )
-    .bind(session.id, auth.orgId, seesAllPrivate ? 1 : 0, auth.userId, auth.userId)
-    .all<ChatRow>();
+  const results = await listChatMessages(db, auth.orgId, session.id, { userId: auth.userId, seesAllPrivate });
   return {
     sessionId: session.id,
     messages: results.map((row) => ({
       id: row.rtk_message_id,
       senderUserId: row.sender_user_id,
       senderName: row.sender_name,
-      type: row.message_type as 'text' | 'file' | 'image',
+      type: row.message_type,
       content: row.content,
       fileName: row.file_name,
       fileUrl: row.file_url,

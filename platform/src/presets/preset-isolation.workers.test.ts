@@ -2,7 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { listAllPresets, PRESET_NAMES, presetDefinitions } from '@castio/shared/presets';
 import type { RtkPresetBody } from '@castio/shared/presets';
 import type { RtkPreset } from '@castio/shared/rtk';
-import { addMember, call, createOrg, expectError, json, type Session } from '../../test/helpers';
+import { addMember, call, createOrg, expectError, json, jsonOf, type Session } from '../../test/helpers';
+import type { UploadedBranding } from '../../test/api-types';
 import type { Env } from '../env';
 import { connect } from '../meetings/host-controls.testkit';
 import { isolatedRtkEnv } from '../meetings/meetings.testkit';
@@ -35,7 +36,7 @@ interface Listed {
   builtIn: boolean;
 }
 const listOf = async (session: Session): Promise<Listed[]> =>
-  (await json(await as(session, 'GET', '/api/presets'))).items;
+  (await jsonOf<'GET /api/presets'>(await as(session, 'GET', '/api/presets'))).items;
 const idIn = (items: Listed[], name: string) => items.find((item) => item.name === name)!.id;
 const customBody = (name: string): RtkPresetBody => ({
   ...presetDefinitions().find((preset) => preset.name === 'video_participant')!,
@@ -43,7 +44,7 @@ const customBody = (name: string): RtkPresetBody => ({
 });
 async function createCustom(session: Session, name: string) {
   const response = await as(session, 'POST', '/api/presets', customBody(name));
-  const preset = await json(response);
+  const preset = await jsonOf<'POST /api/presets'>(response);
   expect(response.status, JSON.stringify(preset)).toBe(201);
   return preset as Listed;
 }
@@ -52,8 +53,14 @@ async function rtkPresets(): Promise<Map<string, RtkPreset>> {
   const all = await listAllPresets(world.rtk);
   return new Map(await Promise.all(all.map(async (p) => [p.id, await world.rtk.presets.get(p.id)] as const)));
 }
-const brandOf = (preset: RtkPreset) => (preset.ui as any)?.design_tokens?.colors?.brand?.['500'];
-const logoOf = (preset: RtkPreset) => (preset.ui as any)?.design_tokens?.logo;
+/** The value at `path` inside a preset's free-form `ui` object, or undefined. */
+const uiAt = (preset: RtkPreset, ...path: string[]): unknown =>
+  path.reduce<unknown>(
+    (node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined),
+    preset.ui,
+  );
+const brandOf = (preset: RtkPreset) => uiAt(preset, 'design_tokens', 'colors', 'brand', '500');
+const logoOf = (preset: RtkPreset) => uiAt(preset, 'design_tokens', 'logo');
 
 describe('presets of two orgs on one deployment', () => {
   it('answers 404 for every preset route given another org’s preset, built-in or custom, and changes nothing', async () => {
@@ -154,7 +161,9 @@ describe('presets of two orgs on one deployment', () => {
         const form = new FormData();
         form.set('kind', 'logo');
         form.set('file', new File([PNG], 'logo.png', { type: 'image/png' }));
-        const logo = await json(await call('POST', '/api/org/branding', { token: owner.token, rawBody: form, env }));
+        const logo = await json<UploadedBranding>(
+          await call('POST', '/api/org/branding', { token: owner.token, rawBody: form, env }),
+        );
         logos.set(owner, `${BASE_URL}${logo.url}`);
       }),
     );
@@ -162,15 +171,17 @@ describe('presets of two orgs on one deployment', () => {
 
     const meetings = await Promise.all(
       [a, b].map(async (owner) =>
-        json(await as(owner, 'POST', '/api/meetings', { schedulingType: 'instant', title: 'Brand check' })),
+        jsonOf<'POST /api/meetings'>(
+          await as(owner, 'POST', '/api/meetings', { schedulingType: 'instant', title: 'Brand check' }),
+        ),
       ),
     );
     const joins = await Promise.all(
-      [a, b].map((owner, i) => as(owner, 'POST', `/api/meetings/${meetings[i].id}/join`)),
+      [a, b].map((owner, i) => as(owner, 'POST', `/api/meetings/${meetings[i]!.id}/join`)),
     );
     const presets = await rtkPresets();
     for (const [i, owner] of [a, b].entries()) {
-      const joined = await json(joins[i]!);
+      const joined = await jsonOf<'POST /api/meetings/{meetingId}/join'>(joins[i]!);
       expect(joins[i]!.status, JSON.stringify(joined)).toBe(200);
       expect(joined.presetName).toBe('video_host');
       const participant = await world.rtk.participants.get(joined.rtkMeetingId, joined.rtkParticipantId);
@@ -196,8 +207,12 @@ describe('presets of two orgs on one deployment', () => {
 
   it('changes a second-org participant’s preset to the org’s own, shown by its plain name', async () => {
     const member = await addMember(b, 'member', 'bmember');
-    const meeting = await json(await as(b, 'POST', '/api/meetings', { schedulingType: 'instant', title: 'Promotion' }));
-    const joined = await json(await call('POST', `/api/meetings/${meeting.id}/join`, { token: member.token, env }));
+    const meeting = await jsonOf<'POST /api/meetings'>(
+      await as(b, 'POST', '/api/meetings', { schedulingType: 'instant', title: 'Promotion' }),
+    );
+    const joined = await jsonOf<'POST /api/meetings/{meetingId}/join'>(
+      await call('POST', `/api/meetings/${meeting.id}/join`, { token: member.token, env }),
+    );
     expect(joined.presetName).toBe('video_participant');
     await connect(joined.rtkParticipantId);
     const url = `/api/meetings/${meeting.id}/participants/${joined.rtkParticipantId}/preset`;
@@ -206,7 +221,9 @@ describe('presets of two orgs on one deployment', () => {
     expect(promoted).toMatchObject({ presetFrom: 'video_participant', presetTo: 'video_host', change: 'promoted' });
     const participant = await world.rtk.participants.get(joined.rtkMeetingId, joined.rtkParticipantId);
     expect(participant.preset_name).toBe(`org-${b.org.id}-video_host`);
-    const listed = await json(await as(b, 'GET', `/api/meetings/${meeting.id}/participants`));
+    const listed = await jsonOf<'GET /api/meetings/{meetingId}/participants'>(
+      await as(b, 'GET', `/api/meetings/${meeting.id}/participants`),
+    );
     expect(listed.items).toMatchObject([{ participantId: joined.rtkParticipantId, presetName: 'video_host' }]);
     const same = await json(await as(b, 'POST', url, { presetName: 'video_host' }));
     expect(same).toMatchObject({ presetFrom: 'video_host', change: 'unchanged' });

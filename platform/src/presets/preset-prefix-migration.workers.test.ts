@@ -1,7 +1,7 @@
 import { env } from 'cloudflare:test';
 import { describe, expect, it } from 'vitest';
 import { listAllPresets, PRESET_NAMES, presetDefinitions } from '@castio/shared/presets';
-import { call, createOrg, json, type Session } from '../../test/helpers';
+import { call, createOrg, json, jsonOf, type Session } from '../../test/helpers';
 import { isolatedRtkEnv } from '../meetings/meetings.testkit';
 
 /**
@@ -42,7 +42,7 @@ describe(`migration ${MIGRATION}`, () => {
     ]);
 
     // The oldest org still has every preset, by the same ids and names, and nothing to provision.
-    const listed = (await json(await as(oldest, 'GET', '/api/presets'))).items;
+    const listed = (await jsonOf<'GET /api/presets'>(await as(oldest, 'GET', '/api/presets'))).items;
     expect(listed.map((item: { id: string; name: string }) => [item.id, item.name])).toEqual(
       before.map((preset) => [preset.id, preset.name]),
     );
@@ -53,16 +53,18 @@ describe(`migration ${MIGRATION}`, () => {
 
     // The second org's first join provisions its own 13 (despite its old fingerprint) and uses them.
     const joinAs = async (session: Session) => {
-      const meeting = await json(await as(session, 'POST', '/api/meetings', { schedulingType: 'instant', title: 'x' }));
+      const meeting = await jsonOf<'POST /api/meetings'>(
+        await as(session, 'POST', '/api/meetings', { schedulingType: 'instant', title: 'x' }),
+      );
       const response = await as(session, 'POST', `/api/meetings/${meeting.id}/join`);
-      const joined = await json(response);
+      const joined = await jsonOf<'POST /api/meetings/{meetingId}/join'>(response);
       expect(response.status, JSON.stringify(joined)).toBe(200);
       expect(joined.presetName).toBe('video_host');
       return (await world.rtk.participants.get(joined.rtkMeetingId, joined.rtkParticipantId)).preset_name;
     };
     expect(await joinAs(oldest)).toBe('video_host');
     expect(await joinAs(second)).toBe(`org-${second.org.id}-video_host`);
-    const secondsOwn = (await json(await as(second, 'GET', '/api/presets'))).items;
+    const secondsOwn = (await jsonOf<'GET /api/presets'>(await as(second, 'GET', '/api/presets'))).items;
     expect(secondsOwn.map((item: { name: string }) => item.name).sort()).toEqual([...PRESET_NAMES].sort());
 
     // Nothing of the oldest org's was renamed or removed.

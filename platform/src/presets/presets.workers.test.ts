@@ -3,7 +3,8 @@ import { listAllPresets, PRESET_NAMES, presetDefinitions } from '@castio/shared/
 import type { RtkPresetBody } from '@castio/shared/presets';
 import type { RtkClient } from '@castio/shared/rtk';
 import { rtkClientFromEnv } from '../realtimekit/from-env';
-import { addMember, call, createOrg, expectError, json, multiOrgEnv, type Session } from '../../test/helpers';
+import { addMember, call, createOrg, expectError, json, jsonOf, multiOrgEnv, type Session } from '../../test/helpers';
+import type { UploadedBranding } from '../../test/api-types';
 import type { Env } from '../env';
 import { getOrgSettings } from '../org/settings-service';
 import { ensurePresetsProvisioned as ensureWith, provisionPresets as provisionWith } from './provision';
@@ -55,9 +56,13 @@ describe('provisioning the 13 built-in presets', () => {
     // RTK's own default app presets include one named webinar_viewer; without it, the app has none of ours.
     await rtk.presets.delete(await idOf(rtk, 'webinar_viewer'));
 
-    const first = await json(await call('POST', '/api/presets/provision', { token: owner.token, body: {}, env }));
+    const first = await jsonOf<'POST /api/presets/provision'>(
+      await call('POST', '/api/presets/provision', { token: owner.token, body: {}, env }),
+    );
     expect(first).toEqual({ created: [...PRESET_NAMES], updated: [], unchanged: [], duplicatesRemoved: 0 });
-    const second = await json(await call('POST', '/api/presets/provision', { token: admin.token, body: {}, env }));
+    const second = await jsonOf<'POST /api/presets/provision'>(
+      await call('POST', '/api/presets/provision', { token: admin.token, body: {}, env }),
+    );
     expect(second).toEqual({ created: [], updated: [], unchanged: [...PRESET_NAMES], duplicatesRemoved: 0 });
 
     const names = await namesIn(rtk);
@@ -128,7 +133,9 @@ describe('provisioning the 13 built-in presets', () => {
     const form = new FormData();
     form.set('kind', 'logo');
     form.set('file', new File([PNG], 'logo.png', { type: 'image/png' }));
-    const logo = await json(await call('POST', '/api/org/branding', { token: owner.token, rawBody: form, env }));
+    const logo = await json<UploadedBranding>(
+      await call('POST', '/api/org/branding', { token: owner.token, rawBody: form, env }),
+    );
     const { ui } = await rtk.presets.get(await idOf(rtk, 'audio_guest'));
     expect(ui).toMatchObject({ design_tokens: { logo: `https://meet.acme.example${logo.url}` } });
     expect(await provisionPresets(env, owner.org.id)).toMatchObject({ updated: [], created: [] });
@@ -147,7 +154,10 @@ describe('provisioning the 13 built-in presets', () => {
       env: broken,
     });
     expect(unrelated.status).toBe(200);
-    expect((await json(await call('GET', '/api/presets', { token: owner.token, env }))).provisioningFailure).toBeNull();
+    expect(
+      (await jsonOf<'GET /api/presets'>(await call('GET', '/api/presets', { token: owner.token, env })))
+        .provisioningFailure,
+    ).toBeNull();
 
     const saved = await call('PATCH', '/api/org/settings', {
       token: owner.token,
@@ -155,18 +165,21 @@ describe('provisioning the 13 built-in presets', () => {
       env: broken,
     });
     expect(saved.status).toBe(200);
-    expect((await json(saved)).brandColor).toBe('#7C3AED');
+    expect((await jsonOf<'PATCH /api/org/settings'>(saved)).brandColor).toBe('#7C3AED');
     const { ui } = await rtk.presets.get(await idOf(rtk, 'video_host'));
     expect(ui).not.toMatchObject({ design_tokens: { colors: { brand: { '500': '#7C3AED' } } } });
 
-    const listed = await json(await call('GET', '/api/presets', { token: owner.token, env }));
-    expect(listed.provisioningFailure.message).toMatch(/API token/);
-    expect(listed.provisioningFailure.message).not.toContain('not-a-valid-token');
+    const listed = await jsonOf<'GET /api/presets'>(await call('GET', '/api/presets', { token: owner.token, env }));
+    expect(listed.provisioningFailure?.message).toMatch(/API token/);
+    expect(listed.provisioningFailure?.message).not.toContain('not-a-valid-token');
 
     const repaired = await ensurePresetsProvisioned(env, owner.org.id);
     expect(repaired).toMatchObject({ updated: [...PRESET_NAMES] });
     expect(await ensurePresetsProvisioned(env, owner.org.id)).toBe('current');
-    expect((await json(await call('GET', '/api/presets', { token: owner.token, env }))).provisioningFailure).toBeNull();
+    expect(
+      (await jsonOf<'GET /api/presets'>(await call('GET', '/api/presets', { token: owner.token, env })))
+        .provisioningFailure,
+    ).toBeNull();
   });
 });
 
@@ -181,7 +194,7 @@ describe('preset admin routes (seed §12.5)', () => {
     call(method, path, { token: session.token, env, ...(body === undefined ? {} : { body }) });
 
   it('lists every preset of the app, marking the built-ins', async () => {
-    const { items, provisioningFailure } = await json(await as(admin, 'GET', '/api/presets'));
+    const { items, provisioningFailure } = await jsonOf<'GET /api/presets'>(await as(admin, 'GET', '/api/presets'));
     expect(provisioningFailure).toBeNull();
     const builtIns = items
       .filter((item: { builtIn: boolean }) => item.builtIn)
@@ -194,7 +207,7 @@ describe('preset admin routes (seed §12.5)', () => {
     const source = await idOf(rtk, 'video_participant');
     const cloned = await as(owner, 'POST', `/api/presets/${source}/clone`, { name: 'sales_participant' });
     expect(cloned.status).toBe(201);
-    const clone = await json(cloned);
+    const clone = await jsonOf<'POST /api/presets/{presetId}/clone'>(cloned);
     expect(clone).toMatchObject({ name: 'sales_participant', builtIn: false });
     expect(clone.permissions).toEqual((await rtk.presets.get(source)).permissions);
     expect(clone.id).not.toBe(source);
@@ -243,7 +256,7 @@ describe('preset admin routes (seed §12.5)', () => {
       'built_in_preset',
     );
     await expectError(await as(owner, 'POST', '/api/presets', customBody('video_host')), 409, 'built_in_preset');
-    const custom = await json(await as(owner, 'POST', '/api/presets', customBody('renamer')));
+    const custom = await jsonOf<'POST /api/presets'>(await as(owner, 'POST', '/api/presets', customBody('renamer')));
     await expectError(
       await as(owner, 'PATCH', `/api/presets/${custom.id}`, { name: 'webinar_guest' }),
       409,
@@ -253,12 +266,12 @@ describe('preset admin routes (seed §12.5)', () => {
 
   it('refuses to clone a preset that is not a complete body (RTK’s own defaults have no colours)', async () => {
     const rtkDefault = await idOf(rtk, 'group_call_host');
-    const error = await expectError(
+    const error = await expectError<unknown[]>(
       await as(admin, 'POST', `/api/presets/${rtkDefault}/clone`, { name: 'copy_of_default' }),
       422,
       'preset_not_copyable',
     );
-    expect(error.details.length).toBeGreaterThan(0);
+    expect(error.details?.length).toBeGreaterThan(0);
   });
 
   it('answers 404 for presets RTK does not have', async () => {
@@ -290,10 +303,14 @@ describe('preset admin routes (seed §12.5)', () => {
       [{ ...body, name: 'has spaces' }, 'name'],
     ];
     for (const [invalid, path] of cases) {
-      const error = await expectError(await as(admin, 'POST', '/api/presets', invalid), 400, 'validation_failed');
-      expect(error.details.map((detail: { path: string }) => detail.path)).toContain(path);
+      const error = await expectError<{ path: string }[]>(
+        await as(admin, 'POST', '/api/presets', invalid),
+        400,
+        'validation_failed',
+      );
+      expect(error.details?.map((detail) => detail.path)).toContain(path);
     }
-    const custom = await json(await as(admin, 'POST', '/api/presets', customBody('patchable')));
+    const custom = await jsonOf<'POST /api/presets'>(await as(admin, 'POST', '/api/presets', customBody('patchable')));
     await expectError(await as(admin, 'PATCH', `/api/presets/${custom.id}`, {}), 400, 'validation_failed');
     await expectError(
       await as(admin, 'PATCH', `/api/presets/${custom.id}`, { ui: { design_tokens: { theme: 'dark' } } }),

@@ -1,4 +1,5 @@
 import { newId } from '@castio/shared/ids';
+import { NOW_SQL } from '../database/sql';
 
 /** Our side of an RTK meeting id: which org, meeting and (for recurring meetings) occurrence it belongs to. */
 export interface MeetingTarget {
@@ -11,7 +12,15 @@ export interface MeetingTarget {
   createdBy: string;
 }
 
-const NOW = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+interface RtkMeetingTargetRow {
+  org_id: string;
+  meeting_id: string;
+  occurrence_id: string | null;
+  scheduling_type: string;
+  meeting_type: string;
+  title: string;
+  created_by: string;
+}
 
 /** Maps an RTK meeting id through meetings.rtk_meeting_id or meeting_occurrences.rtk_meeting_id. */
 export async function resolveRtkMeeting(db: D1Database, rtkMeetingId: string): Promise<MeetingTarget | null> {
@@ -26,16 +35,16 @@ export async function resolveRtkMeeting(db: D1Database, rtkMeetingId: string): P
        ) ORDER BY rank LIMIT 1`,
     )
     .bind(rtkMeetingId)
-    .first<Record<string, string | null>>();
+    .first<RtkMeetingTargetRow>();
   if (!row) return null;
   return {
-    orgId: row.org_id!,
-    meetingId: row.meeting_id!,
-    occurrenceId: row.occurrence_id ?? null,
-    schedulingType: row.scheduling_type!,
-    meetingType: row.meeting_type!,
-    title: row.title!,
-    createdBy: row.created_by!,
+    orgId: row.org_id,
+    meetingId: row.meeting_id,
+    occurrenceId: row.occurrence_id,
+    schedulingType: row.scheduling_type,
+    meetingType: row.meeting_type,
+    title: row.title,
+    createdBy: row.created_by,
   };
 }
 
@@ -87,7 +96,7 @@ export function upsertSessionStatement(
                          WHEN sessions.ended_at IS NULL OR excluded.ended_at > sessions.ended_at THEN excluded.ended_at
                          ELSE sessions.ended_at END,
          status = CASE WHEN sessions.status = 'ended' OR excluded.status = 'ended' THEN 'ended' ELSE 'active' END,
-         updated_at = ${NOW}
+         updated_at = ${NOW_SQL}
        WHERE sessions.org_id = excluded.org_id
        RETURNING *`,
     )
@@ -207,7 +216,7 @@ export function recomputeSessionStatements(db: D1Database, orgId: string, rtkSes
              COALESCE((SELECT MAX(s.participant_count) FROM session_snapshots s WHERE s.session_id = sessions.id), 0)),
            duration_seconds = CASE WHEN started_at IS NOT NULL AND ended_at IS NOT NULL
              THEN ${SECONDS_BETWEEN('started_at', 'ended_at')} END,
-           updated_at = ${NOW}
+           updated_at = ${NOW_SQL}
          WHERE rtk_session_id = ?1 AND org_id = ?2`,
       )
       .bind(rtkSessionId, orgId),
@@ -233,7 +242,7 @@ export function syncMeetingStatements(db: D1Database, target: MeetingTarget) {
     db
       .prepare(
         `UPDATE meetings SET room_state = CASE WHEN ${live} THEN 'active' ELSE 'inactive' END,
-           actual_start = COALESCE(actual_start, ${firstStart}), updated_at = ${NOW}
+           actual_start = COALESCE(actual_start, ${firstStart}), updated_at = ${NOW_SQL}
          WHERE id = ?1 AND org_id = ?3`,
       )
       .bind(target.meetingId, target.occurrenceId, target.orgId),
@@ -290,3 +299,71 @@ export async function syncMeetingStateKv(kv: KVNamespace, target: MeetingTarget,
     await kv.delete(key);
   }
 }
+
+// Reading sessions (service.ts; post-meeting/ picks sessions through findSession too).
+
+export const findSession = (db: D1Database, orgId: string, meetingId: string, sessionId: string) =>
+  db
+    .prepare('SELECT * FROM sessions WHERE id = ? AND meeting_id = ? AND org_id = ?')
+    .bind(sessionId, meetingId, orgId)
+    .first<SessionRow>();
+
+/** A page of the meeting's sessions, newest first; one row more than `limit` says another page exists. */
+export async function listSessionsOfMeeting(
+  db: D1Database,
+  orgId: string,
+  meetingId: string,
+  page: { cursor: string | null; limit: number },
+) {
+  const { results } = await db
+    .prepare(
+      `SELECT * FROM sessions WHERE org_id = ? AND meeting_id = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?`,
+    )
+    .bind(orgId, meetingId, page.cursor, page.cursor, page.limit + 1)
+    .all<SessionRow>();
+  return results;
+}
+
+export interface SessionParticipantRow {
+  id: string;
+  user_id: string | null;
+  display_name: string | null;
+  is_guest: number;
+  joined_at: string | null;
+  left_at: string | null;
+  duration_seconds: number | null;
+}
+
+export const sessionParticipantsStatement = (db: D1Database, orgId: string, sessionId: string) =>
+  db
+    .prepare(
+      `SELECT id, user_id, display_name, is_guest, joined_at, left_at, duration_seconds FROM session_participants
+        WHERE session_id = ? AND org_id = ? ORDER BY joined_at, id`,
+    )
+    .bind(sessionId, orgId);
+
+export interface SessionCountsRow {
+  chat: number;
+  recording: number;
+}
+
+/** The session's chat messages and seconds of uploaded recordings, as one row. */
+export const sessionCountsStatement = (db: D1Database, sessionId: string) =>
+  db
+    .prepare(
+      `SELECT (SELECT COUNT(*) FROM chat_messages WHERE session_id = ?1) AS chat,
+              (SELECT COALESCE(SUM(duration_seconds), 0) FROM recordings WHERE session_id = ?1 AND status = 'uploaded') AS recording`,
+    )
+    .bind(sessionId);
+
+export interface SessionSnapshotRow {
+  recorded_at: string;
+  participant_count: number;
+}
+
+export const sessionSnapshotsStatement = (db: D1Database, sessionId: string) =>
+  db
+    .prepare(
+      'SELECT recorded_at, participant_count FROM session_snapshots WHERE session_id = ? ORDER BY recorded_at LIMIT 1000',
+    )
+    .bind(sessionId);

@@ -1,19 +1,20 @@
 import type { AuthContext } from '../http/app-env';
-import { rowsOf } from '../database/sql-clauses';
-
-interface SessionParticipantRow {
-  id: string;
-  user_id: string | null;
-  display_name: string | null;
-  is_guest: number;
-  joined_at: string | null;
-  left_at: string | null;
-  duration_seconds: number | null;
-}
+import { rowsOf } from '../database/sql';
 import { notFound } from '../http/errors';
-import { meetingOf } from '../meetings/access';
+import { findUserById } from '../users/queries';
 import { can } from '@castio/shared/rbac';
-import type { SessionRow } from './queries';
+import { meetingOf } from '../meetings/access';
+import {
+  findSession,
+  listSessionsOfMeeting,
+  type SessionCountsRow,
+  type SessionParticipantRow,
+  type SessionRow,
+  type SessionSnapshotRow,
+  sessionCountsStatement,
+  sessionParticipantsStatement,
+  sessionSnapshotsStatement,
+} from './queries';
 
 /** Seed §8.8: hosts and admins see the full session analytics; members see content only. */
 export const seesSessionAnalytics = (auth: AuthContext) => can(auth.role, 'analytics.view.own');
@@ -42,12 +43,10 @@ export async function listMeetingSessions(
   query: { cursor?: string; limit: number },
 ) {
   await meetingOf({ DB: db }, auth, meetingId);
-  const { results } = await db
-    .prepare(
-      `SELECT * FROM sessions WHERE org_id = ? AND meeting_id = ? AND (? IS NULL OR id < ?) ORDER BY id DESC LIMIT ?`,
-    )
-    .bind(auth.orgId, meetingId, query.cursor ?? null, query.cursor ?? null, query.limit + 1)
-    .all<SessionRow>();
+  const results = await listSessionsOfMeeting(db, auth.orgId, meetingId, {
+    cursor: query.cursor ?? null,
+    limit: query.limit,
+  });
   const page = results.slice(0, query.limit);
   return {
     items: page.map(toSessionSummary),
@@ -55,45 +54,22 @@ export async function listMeetingSessions(
   };
 }
 
-export async function findSession(db: D1Database, orgId: string, meetingId: string, sessionId: string) {
-  return db
-    .prepare('SELECT * FROM sessions WHERE id = ? AND meeting_id = ? AND org_id = ?')
-    .bind(sessionId, meetingId, orgId)
-    .first<SessionRow>();
-}
-
 export async function getSessionDetail(db: D1Database, auth: AuthContext, meetingId: string, sessionId: string) {
   const meeting = await meetingOf({ DB: db }, auth, meetingId);
   const session = await findSession(db, auth.orgId, meetingId, sessionId);
   if (!session) throw notFound('The session');
-  const host = await db
-    .prepare('SELECT id, name FROM users WHERE id = ? AND org_id = ?')
-    .bind(meeting.created_by, auth.orgId)
-    .first<{ id: string; name: string }>();
+  const creator = await findUserById(db, auth.orgId, meeting.created_by);
+  const host = creator ? { id: creator.id, name: creator.name } : null;
   let analytics = null;
   if (seesSessionAnalytics(auth)) {
     const [participants, counts, snapshots] = await db.batch([
-      db
-        .prepare(
-          `SELECT id, user_id, display_name, is_guest, joined_at, left_at, duration_seconds FROM session_participants
-            WHERE session_id = ? AND org_id = ? ORDER BY joined_at, id`,
-        )
-        .bind(session.id, auth.orgId),
-      db
-        .prepare(
-          `SELECT (SELECT COUNT(*) FROM chat_messages WHERE session_id = ?1) AS chat,
-                  (SELECT COALESCE(SUM(duration_seconds), 0) FROM recordings WHERE session_id = ?1 AND status = 'uploaded') AS recording`,
-        )
-        .bind(session.id),
-      db
-        .prepare(
-          'SELECT recorded_at, participant_count FROM session_snapshots WHERE session_id = ? ORDER BY recorded_at LIMIT 1000',
-        )
-        .bind(session.id),
+      sessionParticipantsStatement(db, auth.orgId, session.id),
+      sessionCountsStatement(db, session.id),
+      sessionSnapshotsStatement(db, session.id),
     ]);
     const rows = rowsOf<SessionParticipantRow>(participants);
     const durations = rows.map((row) => row.duration_seconds).filter((value): value is number => value !== null);
-    const count = (counts!.results[0] ?? {}) as { chat?: number; recording?: number };
+    const count: Partial<SessionCountsRow> = rowsOf<SessionCountsRow>(counts)[0] ?? {};
     analytics = {
       participants: rows.map((row) => ({
         id: row.id,
@@ -109,7 +85,7 @@ export async function getSessionDetail(db: D1Database, auth: AuthContext, meetin
         : null,
       chatMessages: count.chat ?? 0,
       recordingSeconds: count.recording ?? 0,
-      snapshots: rowsOf<{ recorded_at: string; participant_count: number }>(snapshots).map((row) => ({
+      snapshots: rowsOf<SessionSnapshotRow>(snapshots).map((row) => ({
         at: row.recorded_at,
         participantCount: row.participant_count,
       })),

@@ -5,19 +5,16 @@ import type { AuthContext } from '../http/app-env';
 import type { Env } from '../env';
 import { ApiError, forbidden, notFound } from '../http/errors';
 import { canManageUser } from '@castio/shared/rbac';
-import { findUserByEmail } from './queries';
+import {
+  findInvite,
+  findUserByEmail,
+  hasPendingInvite,
+  insertInviteStatement,
+  type InviteRow,
+  listInviteRows,
+  revokePendingInvite,
+} from './queries';
 import type { Invite, InviteCreate } from './schemas';
-
-interface InviteRow {
-  id: string;
-  email: string;
-  role: Invite['role'];
-  invited_by: string;
-  expires_at: string;
-  accepted_at: string | null;
-  revoked_at: string | null;
-  created_at: string;
-}
 
 function toInvite(row: InviteRow, now = isoNow()): Invite {
   const status = row.accepted_at
@@ -44,44 +41,27 @@ export async function createInvite(env: Env, auth: AuthContext, input: InviteCre
   if (await findUserByEmail(env.DB, auth.orgId, input.email)) {
     throw new ApiError('email_taken', 'Someone with this email is already a member of your organisation.');
   }
-  const pending = await env.DB.prepare(
-    'SELECT id FROM org_invites WHERE org_id = ? AND email = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
-  )
-    .bind(auth.orgId, input.email, isoNow())
-    .first();
-  if (pending)
+  if (await hasPendingInvite(env.DB, auth.orgId, input.email))
     throw new ApiError('invite_pending', 'This person already has a pending invitation. Revoke it to send a new one.');
   const token = randomToken(32);
   const id = newId();
-  await env.DB.prepare(
-    'INSERT INTO org_invites (id, org_id, email, role, token_hash, invited_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  )
-    .bind(
-      id,
-      auth.orgId,
-      input.email,
-      input.role,
-      await sha256Hex(token),
-      auth.userId,
-      isoAfter(input.expiresInHours * HOUR),
-    )
-    .run();
-  const row = (await env.DB.prepare('SELECT * FROM org_invites WHERE id = ?').bind(id).first<InviteRow>())!;
+  await insertInviteStatement(env.DB, {
+    id,
+    orgId: auth.orgId,
+    email: input.email,
+    role: input.role,
+    tokenHash: await sha256Hex(token),
+    invitedBy: auth.userId,
+    expiresAt: isoAfter(input.expiresInHours * HOUR),
+  }).run();
+  const row = (await findInvite(env.DB, auth.orgId, id))!;
   return { invite: toInvite(row), token, registerPath: `/register?invite=${encodeURIComponent(token)}` };
 }
 
 export async function listInvites(env: Env, auth: AuthContext) {
-  const { results } = await env.DB.prepare('SELECT * FROM org_invites WHERE org_id = ? ORDER BY id DESC LIMIT 200')
-    .bind(auth.orgId)
-    .all<InviteRow>();
-  return { items: results.map((row) => toInvite(row)) };
+  return { items: (await listInviteRows(env.DB, auth.orgId)).map((row) => toInvite(row)) };
 }
 
 export async function revokeInvite(env: Env, auth: AuthContext, inviteId: string) {
-  const result = await env.DB.prepare(
-    'UPDATE org_invites SET revoked_at = ? WHERE org_id = ? AND id = ? AND accepted_at IS NULL AND revoked_at IS NULL',
-  )
-    .bind(isoNow(), auth.orgId, inviteId)
-    .run();
-  if (result.meta.changes === 0) throw notFound('The pending invitation');
+  if (!(await revokePendingInvite(env.DB, auth.orgId, inviteId))) throw notFound('The pending invitation');
 }

@@ -1,6 +1,8 @@
-import { inList, likePattern, SqlClauses } from '../database/sql-clauses';
+import { inList, likePattern, NOW_SQL, SqlClauses } from '../database/sql';
+import { isoNow } from '@castio/shared/time';
 import type { User } from '../auth/schemas';
 import type { UserRole } from '@castio/shared/rbac';
+import type { Invite } from './schemas';
 
 export interface UserRow {
   id: string;
@@ -94,8 +96,71 @@ export const updateUserStatement = (
     .addIfDefined('name = ?', changes.name)
     .addIfDefined('role = ?', changes.role)
     .addIfDefined('is_active = ?', changes.isActive === undefined ? undefined : changes.isActive ? 1 : 0)
-    .add("updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+    .add(`updated_at = ${NOW_SQL}`);
   return db
     .prepare(`UPDATE users SET ${set.join(', ')} WHERE org_id = ? AND id = ?`)
     .bind(...set.values, orgId, userId);
 };
+
+// Invitations to the org (invites.ts); registration accepts them (auth/queries.ts).
+
+export interface InviteRow {
+  id: string;
+  email: string;
+  role: Invite['role'];
+  invited_by: string;
+  expires_at: string;
+  accepted_at: string | null;
+  revoked_at: string | null;
+  created_at: string;
+}
+
+export async function hasPendingInvite(db: D1Database, orgId: string, email: string, now = isoNow()) {
+  const row = await db
+    .prepare(
+      'SELECT id FROM org_invites WHERE org_id = ? AND email = ? AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > ?',
+    )
+    .bind(orgId, email, now)
+    .first<Pick<InviteRow, 'id'>>();
+  return row !== null;
+}
+
+export const insertInviteStatement = (
+  db: D1Database,
+  invite: {
+    id: string;
+    orgId: string;
+    email: string;
+    role: Invite['role'];
+    tokenHash: string;
+    invitedBy: string;
+    expiresAt: string;
+  },
+) =>
+  db
+    .prepare(
+      'INSERT INTO org_invites (id, org_id, email, role, token_hash, invited_by, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    )
+    .bind(invite.id, invite.orgId, invite.email, invite.role, invite.tokenHash, invite.invitedBy, invite.expiresAt);
+
+export const findInvite = (db: D1Database, orgId: string, inviteId: string) =>
+  db.prepare('SELECT * FROM org_invites WHERE org_id = ? AND id = ?').bind(orgId, inviteId).first<InviteRow>();
+
+export async function listInviteRows(db: D1Database, orgId: string): Promise<InviteRow[]> {
+  const { results } = await db
+    .prepare('SELECT * FROM org_invites WHERE org_id = ? ORDER BY id DESC LIMIT 200')
+    .bind(orgId)
+    .all<InviteRow>();
+  return results;
+}
+
+/** Revokes a pending invitation; false when there is none of that id in the org (gone, accepted or revoked). */
+export async function revokePendingInvite(db: D1Database, orgId: string, inviteId: string, now = isoNow()) {
+  const result = await db
+    .prepare(
+      'UPDATE org_invites SET revoked_at = ? WHERE org_id = ? AND id = ? AND accepted_at IS NULL AND revoked_at IS NULL',
+    )
+    .bind(now, orgId, inviteId)
+    .run();
+  return result.meta.changes > 0;
+}

@@ -1,6 +1,6 @@
 import type { AuthContext } from '../http/app-env';
+import { securityEventStatement } from '../auth/queries';
 import { endAllSessionsStatements } from '../auth/refresh-tokens';
-import { securityEventStatement } from '../auth/security-events';
 import type { Env } from '../env';
 import { forbidden, notFound } from '../http/errors';
 import { can, canManageUser } from '@castio/shared/rbac';

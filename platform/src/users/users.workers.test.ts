@@ -1,6 +1,6 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addMember, call, createOrg, expectError, json, PASSWORD, type Session, toSession } from '../../test/helpers';
+import { addMember, call, createOrg, expectError, jsonOf, PASSWORD, type Session, toSession } from '../../test/helpers';
 
 let owner: Session;
 let admin: Session;
@@ -11,7 +11,7 @@ beforeAll(async () => {
 
 describe('invitations', () => {
   it('registers the invitee with the invited role, once', async () => {
-    const created = await json(
+    const created = await jsonOf<'POST /api/users/invites'>(
       await call('POST', '/api/users/invites', {
         token: admin.token,
         body: { email: 'New.Host@people.example', role: 'host' },
@@ -25,7 +25,7 @@ describe('invitations', () => {
     expect(stored?.token_hash).not.toContain(created.token);
 
     const body = { email: 'new.host@people.example', password: PASSWORD, name: 'New Host', inviteToken: created.token };
-    const registered = await json(await call('POST', '/api/auth/register', { body }));
+    const registered = await jsonOf<'POST /api/auth/register'>(await call('POST', '/api/auth/register', { body }));
     expect(registered.user.role).toBe('host');
     expect(registered.org.id).toBe(owner.org.id);
     await expectError(
@@ -33,13 +33,17 @@ describe('invitations', () => {
       400,
       'invalid_invite',
     );
-    const list = await json(await call('GET', '/api/users/invites', { token: owner.token }));
-    expect(list.items.find((invite: { id: string }) => invite.id === created.invite.id).status).toBe('accepted');
+    const list = await jsonOf<'GET /api/users/invites'>(
+      await call('GET', '/api/users/invites', { token: owner.token }),
+    );
+    expect(list.items.find((invite) => invite.id === created.invite.id)?.status).toBe('accepted');
   });
 
   it('refuses an invitation used with another email, expired, or revoked', async () => {
     const make = async (email: string) =>
-      json(await call('POST', '/api/users/invites', { token: owner.token, body: { email } }));
+      jsonOf<'POST /api/users/invites'>(
+        await call('POST', '/api/users/invites', { token: owner.token, body: { email } }),
+      );
     const wrongEmail = await make('right@people.example');
     await expectError(
       await call('POST', '/api/auth/register', {
@@ -103,22 +107,24 @@ describe('invitations', () => {
 describe('managing users', () => {
   it('pages through users with a cursor and filters by role and text', async () => {
     for (let i = 0; i < 3; i++) await addMember(owner, 'member', `pager${i}`);
-    const first = await json(await call('GET', '/api/users?limit=2', { token: admin.token }));
+    const first = await jsonOf<'GET /api/users'>(await call('GET', '/api/users?limit=2', { token: admin.token }));
     expect(first.items).toHaveLength(2);
-    const second = await json(
+    const second = await jsonOf<'GET /api/users'>(
       await call('GET', `/api/users?limit=2&cursor=${first.nextCursor}`, { token: admin.token }),
     );
-    expect(second.items[0].id > first.items[1].id).toBe(true);
-    const hosts = await json(await call('GET', '/api/users?role=owner', { token: admin.token }));
+    expect(second.items[0]!.id > first.items[1]!.id).toBe(true);
+    const hosts = await jsonOf<'GET /api/users'>(await call('GET', '/api/users?role=owner', { token: admin.token }));
     expect(hosts.items.map((user: { id: string }) => user.id)).toEqual([owner.user.id]);
-    const found = await json(await call('GET', '/api/users?q=pager1', { token: admin.token }));
+    const found = await jsonOf<'GET /api/users'>(await call('GET', '/api/users?q=pager1', { token: admin.token }));
     expect(found.items).toHaveLength(1);
   });
 
   it('cuts a deactivated user off at once, including their still-valid access token and refresh cookie', async () => {
     const leaver = await addMember(owner, 'member', 'leaver');
     expect((await call('GET', '/api/auth/me', { token: leaver.token })).status).toBe(200);
-    const deactivated = await json(await call('DELETE', `/api/users/${leaver.user.id}`, { token: admin.token }));
+    const deactivated = await jsonOf<'DELETE /api/users/{userId}'>(
+      await call('DELETE', `/api/users/${leaver.user.id}`, { token: admin.token }),
+    );
     expect(deactivated.isActive).toBe(false);
     await expectError(await call('GET', '/api/auth/me', { token: leaver.token }), 401, 'unauthenticated');
     await expectError(await call('POST', '/api/auth/refresh', { cookie: leaver.cookie }), 401);
@@ -136,7 +142,7 @@ describe('managing users', () => {
     expect(
       (await call('POST', '/api/users/invites', { token: host.token, body: { email: 'z@people.example' } })).status,
     ).toBe(403);
-    const changed = await json(
+    const changed = await jsonOf<'PATCH /api/users/{userId}'>(
       await call('PATCH', `/api/users/${host.user.id}`, { token: owner.token, body: { role: 'admin' } }),
     );
     expect(changed.role).toBe('admin');
@@ -169,7 +175,7 @@ describe('managing users', () => {
       await call('PATCH', `/api/users/${admin.user.id}`, { token: admin.token, body: { role: 'owner' } }),
       400,
     );
-    const renamed = await json(
+    const renamed = await jsonOf<'PATCH /api/users/{userId}'>(
       await call('PATCH', `/api/users/${admin.user.id}`, { token: admin.token, body: { name: 'Renamed Admin' } }),
     );
     expect(renamed.name).toBe('Renamed Admin');

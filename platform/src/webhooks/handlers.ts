@@ -1,5 +1,5 @@
 import { rtkClientFromEnv } from '../realtimekit/from-env';
-import { releaseSeatStatement } from '../meetings/seats';
+import { findMeeting, releaseSeatStatement } from '../meetings/queries';
 import type { Env } from '../env';
 import { markDayStaleStatement } from '../analytics/queries';
 import {
@@ -26,6 +26,7 @@ import {
 import { queueMeetingEndedNotifications } from '../notifications/service';
 import type { RtkEvent } from './payload';
 import { type ParticipantIdentity, parseCustomParticipantId } from '../meetings/participant-identity';
+import { admitGuestStatement, guestLeftStatement } from './queries';
 
 export interface HandlerResult {
   sessionId: string | null;
@@ -110,24 +111,8 @@ function participantSeatStatements(
     userId,
     guestTokenId,
   };
-  if (!left)
-    return guestTokenId
-      ? [
-          db
-            .prepare("UPDATE guest_tokens SET status = 'admitted' WHERE id = ? AND status = 'waiting'")
-            .bind(guestTokenId),
-        ]
-      : [];
-  return [
-    releaseSeatStatement(db, holder, 'left'),
-    ...(guestTokenId
-      ? [
-          db
-            .prepare("UPDATE guest_tokens SET status = 'left' WHERE id = ? AND status IN ('waiting', 'admitted')")
-            .bind(guestTokenId),
-        ]
-      : []),
-  ];
+  if (!left) return guestTokenId ? [admitGuestStatement(db, guestTokenId)] : [];
+  return [releaseSeatStatement(db, holder, 'left'), ...(guestTokenId ? [guestLeftStatement(db, guestTokenId)] : [])];
 }
 
 /**
@@ -137,9 +122,7 @@ function participantSeatStatements(
  */
 async function closeIdlePermanentRoom(env: Env, target: MeetingTarget, rtkMeetingId: string) {
   if (target.schedulingType !== 'permanent') return;
-  const room = await env.DB.prepare('SELECT room_state FROM meetings WHERE id = ? AND org_id = ?')
-    .bind(target.meetingId, target.orgId)
-    .first<{ room_state: string }>();
+  const room = await findMeeting(env.DB, target.orgId, target.meetingId);
   if (room?.room_state !== 'inactive') return;
   await rtkClientFromEnv(env)?.meetings.update(rtkMeetingId, { status: 'INACTIVE' });
 }

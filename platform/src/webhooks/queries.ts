@@ -1,4 +1,5 @@
 import { newId } from '@castio/shared/ids';
+import { NOW_SQL, rowsOf } from '../database/sql';
 
 export const MAX_ATTEMPTS = 3;
 /** Lease after the n-th attempt starts: if it fails (or the Worker dies), the cron retries after this. */
@@ -117,7 +118,7 @@ export async function claimAttempt(db: D1Database, eventId: string, now: number)
       )
       .bind(eventId, ...leases),
   ]);
-  return (claimed!.results[0] as WebhookEventRow | undefined) ?? null;
+  return rowsOf<WebhookEventRow>(claimed)[0] ?? null;
 }
 
 /** Marks the event processed; meant to run in the same batch as the event's effects (see handlers). */
@@ -131,7 +132,7 @@ export function markProcessedStatements(
   return [
     db
       .prepare(
-        `UPDATE webhook_events SET processed = 1, processed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), error_message = ?,
+        `UPDATE webhook_events SET processed = 1, processed_at = ${NOW_SQL}, error_message = ?,
            next_attempt_at = NULL WHERE id = ?`,
       )
       .bind(note, event.id),
@@ -139,7 +140,7 @@ export function markProcessedStatements(
       .prepare(
         `UPDATE diagnostic_webhook_deliveries SET status = 'processed', attempt = ?,
            processing_duration_ms = MAX(0, CAST(ROUND((julianday('now') - julianday(?)) * 86400000) AS INTEGER)),
-           error_message = ?, processed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE webhook_event_id = ?`,
+           error_message = ?, processed_at = ${NOW_SQL} WHERE webhook_event_id = ?`,
       )
       .bind(event.attempts, started, note, event.id),
   ];
@@ -167,7 +168,7 @@ export function markFailed(
     db
       .prepare(
         `UPDATE diagnostic_webhook_deliveries SET status = ?, attempt = ?, processing_duration_ms = ?, error_message = ?,
-           processed_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE webhook_event_id = ?`,
+           processed_at = ${NOW_SQL} WHERE webhook_event_id = ?`,
       )
       .bind(exhausted ? 'retry_exhausted' : 'failed', event.attempts, durationMs, message, event.id),
   ]);
@@ -184,3 +185,13 @@ export async function dueEventIds(db: D1Database, now: number, limit: number): P
     .all<{ id: string }>();
   return results.map((row) => row.id);
 }
+
+// Guests as RTK reports them (handlers.ts): a join admits a waiting guest, a leave ends their token's use.
+
+export const admitGuestStatement = (db: D1Database, guestTokenId: string) =>
+  db.prepare("UPDATE guest_tokens SET status = 'admitted' WHERE id = ? AND status = 'waiting'").bind(guestTokenId);
+
+export const guestLeftStatement = (db: D1Database, guestTokenId: string) =>
+  db
+    .prepare("UPDATE guest_tokens SET status = 'left' WHERE id = ? AND status IN ('waiting', 'admitted')")
+    .bind(guestTokenId);

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addMember, call, createOrg, expectError, json, type Session } from '../helpers';
+import { addMember, call, createOrg, expectError, json, jsonOf, type Session } from '../helpers';
+import type { ErrorEnvelope } from '@castio/shared/schemas';
 import { apiOperations, fillPath, jsonBodySchema, type ApiOperation } from '../openapi-routes';
 
 /**
@@ -102,7 +103,7 @@ describe('bad input on every JSON route', () => {
               `${route.method} ${route.path} ${property}=${JSON.stringify(value)?.slice(0, 40)} → ${response.status}`,
             );
           if (response.status >= 400) {
-            const body = await json(response);
+            const body = await json<Partial<ErrorEnvelope>>(response);
             if (!body?.error?.code) failures.push(`${route.method} ${route.path}: no error envelope`);
             if (JSON.stringify(body).match(/at \w+ \(|SQLITE|D1_ERROR/))
               failures.push(`${route.path}: leaks internals`);
@@ -132,7 +133,9 @@ describe('bad input in query strings and paths', () => {
 
   it('treats SQL and LIKE metacharacters in search as plain text', async () => {
     for (const q of ["' OR 1=1 --", '%', '_', '\\']) {
-      const body = await json(await call('GET', `/api/users?q=${encodeURIComponent(q)}`, { token: owner.token }));
+      const body = await jsonOf<'GET /api/users'>(
+        await call('GET', `/api/users?q=${encodeURIComponent(q)}`, { token: owner.token }),
+      );
       expect(body.items).toEqual([]);
     }
   });
@@ -154,8 +157,10 @@ describe('names', () => {
       await expectError(await rename(name), 400, 'validation_failed');
     }
     const markup = '<img src=x onerror=alert(1)> & "quotes"';
-    expect((await json(await rename(markup))).name).toBe(markup);
-    expect((await json(await rename('  Ｆｕｌｌwidth Ｎａｍｅ  '))).name).toBe('Fullwidth Name');
-    expect((await json(await rename('مرحبا Zoë 名前'))).name).toBe('مرحبا Zoë 名前');
+    expect((await jsonOf<'PATCH /api/users/{userId}'>(await rename(markup))).name).toBe(markup);
+    expect((await jsonOf<'PATCH /api/users/{userId}'>(await rename('  Ｆｕｌｌwidth Ｎａｍｅ  '))).name).toBe(
+      'Fullwidth Name',
+    );
+    expect((await jsonOf<'PATCH /api/users/{userId}'>(await rename('مرحبا Zoë 名前'))).name).toBe('مرحبا Zoë 名前');
   });
 });

@@ -5,37 +5,41 @@ import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { ApiError, envelope, retryLater } from '../../src/http/errors';
 import { ApiContract, ResponseMismatch } from '../api-contract';
+import type { ApiDocument, DocumentedSchema } from '../api-types';
 
 /**
  * Errors as data (issue 10): the codes of @castio/shared/schemas are the ones the OpenAPI document lists, per
  * status, and the only ones the platform's source can answer with.
  */
-const loadDocument = async (): Promise<any> => (await createApp().request('/api/openapi.json')).json();
+const loadDocument = async () => (await (await createApp().request('/api/openapi.json')).json()) as ApiDocument;
+
+/** The `code` enum of an envelope schema: `{ error: { code: { enum } } }`. */
+const codeEnum = (schema: DocumentedSchema | undefined) => schema?.properties?.error?.properties?.code?.enum;
 
 describe('the OpenAPI document’s error codes', () => {
   it('lists every code of the table, and only those, as the enum of the Error schema', async () => {
     const document = await loadDocument();
-    expect(document.components.schemas.Error.properties.error.properties.code.enum).toEqual(ERROR_CODES);
+    expect(codeEnum(document.components.schemas.Error)).toEqual(ERROR_CODES);
   });
 
   it('names one envelope per status (Error409, …) that narrows the code to that status’s codes', async () => {
     const { schemas } = (await loadDocument()).components;
     for (const status of ERROR_STATUSES) {
-      const [base, narrowing] = schemas[`Error${status}`].allOf;
+      const [base, narrowing] = (schemas[`Error${status}`]?.allOf ?? []) as DocumentedSchema[];
       expect(base, `Error${status}`).toEqual({ $ref: '#/components/schemas/Error' });
-      expect(narrowing.properties.error.properties.code.enum, `Error${status}`).toEqual(errorCodesOf(status));
+      expect(codeEnum(narrowing), `Error${status}`).toEqual(errorCodesOf(status));
     }
   });
 
   it('answers every error status of every operation with the envelope of that status', async () => {
     const document = await loadDocument();
     let checked = 0;
-    for (const [path, item] of Object.entries<any>(document.paths)) {
-      for (const [method, operation] of Object.entries<any>(item)) {
-        for (const [status, response] of Object.entries<any>(operation.responses)) {
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
           if (Number(status) < 400) continue;
           expect(ERROR_STATUSES, `${method} ${path} ${status}`).toContain(Number(status));
-          expect(response.content['application/json'].schema, `${method} ${path} ${status}`).toEqual({
+          expect(response.content?.['application/json']?.schema, `${method} ${path} ${status}`).toEqual({
             $ref: `#/components/schemas/Error${status}`,
           });
           checked++;

@@ -1,8 +1,9 @@
 import { env } from 'cloudflare:test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { presetDefinitions } from '@castio/shared/presets';
-import { addMember, call, createOrg, expectError, json, type Session } from '../helpers';
-import { apiOperations, fillPath } from '../openapi-routes';
+import { addMember, call, createOrg, expectError, json, jsonOf, type Session } from '../helpers';
+import type { UploadedBranding } from '../api-types';
+import { type ApiOperation, apiOperations, fillPath } from '../openapi-routes';
 import { type LocalRtk, localRtk, personOf } from '../../src/webhooks/local-rtk.testkit';
 
 const CANARY = 'CANARY-B-7f3a';
@@ -21,7 +22,7 @@ async function tenant(label: string, canary = ''): Promise<Tenant> {
   const member = await addMember(owner, 'member', `${label}member`);
   await call('PATCH', `/api/users/${member.user.id}`, { token: member.token, body: { name: `Member ${canary}` } });
   await call('PATCH', '/api/org/settings', { token: owner.token, body: { orgName: `Org ${canary || label}` } });
-  const invite = await json(
+  const invite = await jsonOf<'POST /api/users/invites'>(
     await call('POST', '/api/users/invites', {
       token: owner.token,
       body: { email: `pending-${canary || label}@x.example`.toLowerCase() },
@@ -30,19 +31,21 @@ async function tenant(label: string, canary = ''): Promise<Tenant> {
   const form = new FormData();
   form.set('kind', 'logo');
   form.set('file', new File([PNG], 'logo.png', { type: 'image/png' }));
-  const logo = await json(await call('POST', '/api/org/branding', { token: owner.token, rawBody: form }));
+  const logo = await json<UploadedBranding>(
+    await call('POST', '/api/org/branding', { token: owner.token, rawBody: form }),
+  );
   const videoParticipant = presetDefinitions().find((preset) => preset.name === 'video_participant')!;
   const preset = await call('POST', '/api/presets', {
     token: owner.token,
     body: { ...videoParticipant, name: `preset-${canary || label}` },
   });
   expect(preset.status).toBe(201);
-  const presetId = (await json(preset)).id;
-  return { owner, member, inviteId: invite.invite.id, logoFile: logo.url.split('/').pop(), presetId };
+  const presetId = (await jsonOf<'POST /api/presets'>(preset)).id;
+  return { owner, member, inviteId: invite.invite.id, logoFile: logo.url.split('/').pop()!, presetId };
 }
 
 /** A body each route takes, so that its answer is about the id alone. */
-function validBody(route: { method: string; path: string; operation: any }) {
+function validBody(route: ApiOperation) {
   if (!route.operation.requestBody?.content?.['application/json']) return undefined;
   if (route.path.includes('{presetId}')) return { name: 'Hijacked' };
   return route.method === 'PATCH' ? { role: 'admin' } : { name: 'Hijacked', role: 'admin' };
@@ -77,7 +80,9 @@ describe('tenant isolation', () => {
     expect(member).toEqual({ role: 'member', is_active: 1, name: `Member ${CANARY}` });
     const invite = await env.DB.prepare('SELECT revoked_at FROM org_invites WHERE id = ?').bind(b.inviteId).first();
     expect(invite).toEqual({ revoked_at: null });
-    const preset = await json(await call('GET', `/api/presets/${b.presetId}`, { token: b.owner.token }));
+    const preset = await jsonOf<'GET /api/presets/{presetId}'>(
+      await call('GET', `/api/presets/${b.presetId}`, { token: b.owner.token }),
+    );
     expect(preset).toMatchObject({ id: b.presetId, name: `preset-${CANARY}` });
   });
 
@@ -95,18 +100,20 @@ describe('tenant isolation', () => {
       }
     }
     const search = await call('GET', `/api/users?q=${encodeURIComponent(CANARY)}`, { token: a.owner.token });
-    expect((await json(search)).items).toEqual([]);
+    expect((await jsonOf<'GET /api/users'>(search)).items).toEqual([]);
   });
 
   it('cannot use org B’s invitation to join org A or vice versa through its own token', async () => {
-    const list = await json(await call('GET', '/api/users/invites', { token: a.owner.token }));
+    const list = await jsonOf<'GET /api/users/invites'>(
+      await call('GET', '/api/users/invites', { token: a.owner.token }),
+    );
     expect(list.items.map((invite: { id: string }) => invite.id)).not.toContain(b.inviteId);
   });
 });
 
 /**
  * Tenant isolation for the post-meeting, analytics, diagnostics and agent routes, generated from the OpenAPI
- * document: every route taking a meeting, session, delivery or export id answers 404 to another org, changes
+ * document: every route taking orgA meeting, session, delivery or export id answers 404 to another org, changes
  * nothing there, and no response to org A ever contains org B's data.
  */
 describe('tenant isolation of post-meeting, analytics, diagnostics and agents', () => {
@@ -137,7 +144,7 @@ describe('tenant isolation of post-meeting, analytics, diagnostics and agents', 
     const delivery = await env.DB.prepare('SELECT id FROM diagnostic_webhook_deliveries WHERE org_id = ? LIMIT 1')
       .bind(orgB.org.id)
       .first<{ id: string }>();
-    const exported = await json(
+    const exported = await jsonOf<'POST /api/analytics/exports'>(
       await call('POST', '/api/analytics/exports', { token: orgB.token, body: { report: 'meetings' } }),
     );
     ids = { meetingId: meeting.id, sessionId: session!.id, deliveryId: delivery!.id, exportId: exported.id };

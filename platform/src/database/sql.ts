@@ -1,7 +1,19 @@
 /**
- * Collects SQL fragments with their bound values, for WHERE filters and SET lists built from optional input.
- * Fragments are always our own literals; user input only ever travels as bound values.
+ * What the domains' `queries.ts` files share: the SQL clock, fragments more than one statement needs, and the
+ * helpers that build clauses from input. Fragments are always our own literals; user input only ever travels as
+ * bound values.
  */
+
+/** SQLite's "now" as our ISO-8601 UTC text with milliseconds (the format of every stored time). */
+export const NOW_SQL = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+/**
+ * The RTK room of a meeting instance: the occurrence's own room for a series, else the meeting's. Needs the
+ * meeting as `m` and its occurrence (possibly none) LEFT JOINed as `o`.
+ */
+export const ROOM_OF_INSTANCE = 'COALESCE(o.rtk_meeting_id, m.rtk_meeting_id)';
+
+/** Collects SQL fragments with their bound values, for WHERE filters and SET lists built from optional input. */
 export class SqlClauses {
   private readonly fragments: string[] = [];
   readonly values: unknown[] = [];
