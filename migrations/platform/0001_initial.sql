@@ -1,5 +1,5 @@
 -- Castio platform: the whole canonical schema (ARCHITECTURE.md "One schema").
--- Merged from seed §2.3, §3.4, §4.2, §4.4, §5.5, §6.2, §9.4 and §12.3, richest form of each table.
+-- Merged from spec §2.3, §3.4, §4.2, §4.4, §5.5, §6.2, §9.4 and §12.3, richest form of each table.
 -- Conventions: ids are ULIDs; times are ISO-8601 UTC text; booleans are 0/1; every tenant table has org_id.
 -- Additive only from here on: later migrations add tables/columns/indexes, never DROP or RENAME.
 
@@ -121,7 +121,7 @@ CREATE TABLE org_settings (
   -- Recording
   recording_storage_provider TEXT NOT NULL DEFAULT 'r2'
     CHECK (recording_storage_provider IN ('r2', 'aws', 'azure', 'digitalocean', 'gcs', 'sftp')),
-  recording_storage_config TEXT, -- JSON; credentials inside are AES-256-GCM encrypted (ARCHITECTURE item 9)
+  recording_storage_config TEXT, -- JSON; credentials inside are AES-256-GCM encrypted (docs/architecture.md#secrets-at-rest)
   recording_codec TEXT NOT NULL DEFAULT 'H264' CHECK (recording_codec IN ('H264', 'VP8')),
   -- i18n
   default_locale TEXT NOT NULL DEFAULT 'en-US',
@@ -159,7 +159,7 @@ CREATE TABLE meetings (
   timezone TEXT NOT NULL DEFAULT 'UTC',
   is_permanent INTEGER NOT NULL DEFAULT 0,
   vanity_slug TEXT,
-  -- Permanent rooms are ACTIVE while someone is in them (ARCHITECTURE item 3 / §6.4).
+  -- Permanent rooms are ACTIVE while someone is in them (docs/architecture.md#one-schema / §6.4).
   room_state TEXT NOT NULL DEFAULT 'inactive' CHECK (room_state IN ('active', 'inactive')),
   guest_access TEXT CHECK (guest_access IN ('disabled', 'link_only', 'open')),
   waiting_room_enabled INTEGER NOT NULL DEFAULT 1,
@@ -504,7 +504,7 @@ CREATE TABLE diagnostic_health_snapshots (
 );
 CREATE INDEX idx_health_org_time ON diagnostic_health_snapshots(org_id, created_at DESC);
 
--- Outbound notifications (post-meeting mail, invites), sent through the mailer interface (ARCHITECTURE item 8).
+-- Outbound notifications (post-meeting mail, invites), sent through the mailer interface (docs/architecture.md#mail).
 CREATE TABLE notifications (
   id TEXT PRIMARY KEY,
   org_id TEXT NOT NULL,

@@ -25,7 +25,7 @@ export interface Env {
   RTK_DOWNLOAD_ORIGINS?: string;
   /** Public URL of this deployment's web app, for links in mail. */
   APP_BASE_URL?: string;
-  /** HTTP mail API (ARCHITECTURE item 8): POST `{from,to,subject,text}`; unset = mail stays queued. */
+  /** HTTP mail API (docs/architecture.md#mail): POST `{from,to,subject,text}`; unset = mail stays queued. */
   MAIL_API_URL?: string;
   MAIL_API_TOKEN?: string;
   MAIL_FROM?: string;

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Copies third-party browser bundles the platform serves itself (no CDN at run time, seed §1.2)
+// Copies third-party browser bundles the platform serves itself (no CDN at run time, spec §1.2)
 // into platform/public, the Worker's static assets. Runs after every `npm install`.
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';

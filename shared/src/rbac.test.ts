@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { can, canManageUser, PERMISSIONS, USER_ROLES, type Permission, type UserRole } from './rbac';
 
-// The seed §4.5 table, transcribed independently of policy.ts: Y = allowed.
+// The spec §4.5 table, transcribed independently of policy.ts: Y = allowed.
 const SEED_MATRIX: Record<Permission, string> = {
   //                         owner admin host member
   'org.settings.manage': 'Y Y - -',

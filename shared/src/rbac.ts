@@ -1,5 +1,5 @@
 /**
- * Role-based access control, exactly the seed §4.5 matrix. Pure data: the middleware, the OpenAPI document
+ * Role-based access control, exactly the spec §4.5 matrix. Pure data: the middleware, the OpenAPI document
  * and the RBAC matrix test all read this one table.
  */
 export const USER_ROLES = ['owner', 'admin', 'host', 'member'] as const;

@@ -1,4 +1,4 @@
-/** Times are stored and sent as ISO-8601 UTC text (ARCHITECTURE item 3). */
+/** Times are stored and sent as ISO-8601 UTC text (docs/architecture.md#one-schema). */
 export const isoNow = (now = Date.now()) => new Date(now).toISOString();
 export const isoAfter = (milliseconds: number, now = Date.now()) => new Date(now + milliseconds).toISOString();
 

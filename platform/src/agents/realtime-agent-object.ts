@@ -8,7 +8,7 @@ export interface AgentState {
 }
 
 /**
- * Realtime Agents groundwork (seed §2.6): one object per meeting keeps whether an agent is attached.
+ * Realtime Agents groundwork (spec §2.6): one object per meeting keeps whether an agent is attached.
  * The media pipeline itself is future work; this object is what `/api/agents/:meetingId/*` talks to, and
  * the routes under `/agentsInternal/:meetingId/` (agents/routes.ts) are forwarded to its `fetch`.
  */

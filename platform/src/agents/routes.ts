@@ -20,7 +20,7 @@ const initRoute = defineRoute('meetings.manage.own', {
   path: '/api/agents/{meetingId}/init',
   operationId: 'attachAgent',
   tags,
-  summary: 'Attach a Realtime Agent to a meeting (groundwork, seed §2.6)',
+  summary: 'Attach a Realtime Agent to a meeting (groundwork)',
   description: 'The meeting’s host or an admin. Returns the internal path and token the agent pipeline uses.',
   request: { params: MeetingParams, body: EmptyBody },
   responses: {

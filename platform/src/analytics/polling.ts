@@ -15,7 +15,7 @@ import {
 export const STALE_SESSION_MS = 15 * 60_000;
 
 /**
- * The polling half of seed §9.3: RTK's live sessions, as a participant-count snapshot on each of our active
+ * The polling half of spec §9.3: RTK's live sessions, as a participant-count snapshot on each of our active
  * sessions (which can only raise the recorded peak). Sessions RTK does not know about are skipped.
  */
 export async function pollActiveSessions(env: Env) {

@@ -16,7 +16,7 @@ import {
 } from './dates';
 import { listMeetingTotals, liveDayTotals, rolledUpDays, rollupRows, type DayTotals, type Scope } from './queries';
 
-/** Owners/admins see the whole org; hosts only the meetings they created (seed §4.5). */
+/** Owners/admins see the whole org; hosts only the meetings they created (spec §4.5). */
 export const scopeOf = (auth: AuthContext): Scope => ({
   orgId: auth.orgId,
   hostUserId: can(auth.role, 'analytics.view.all') ? null : auth.userId,
@@ -175,7 +175,7 @@ export async function perMeeting(
 
 const exportKey = (orgId: string, exportId: string) => `org/${orgId}/analytics-exports/${exportId}.csv`;
 
-/** Writes a CSV report to the exports bucket (seed §2.4) and returns where to download it. */
+/** Writes a CSV report to the exports bucket (spec §2.4) and returns where to download it. */
 export async function createExport(
   env: Env,
   auth: AuthContext,

@@ -77,7 +77,7 @@ const signIn = async (env: Env, user: UserRow, org: OrgRow, networkHash: string 
   signedIn(env, user, org, await startRefreshFamily(env.DB, { id: user.id, orgId: org.id }, networkHash));
 
 /**
- * Sign-up (seed §4.3). The first registration on an empty deployment creates the org and its owner. After
+ * Sign-up (spec §4.3). The first registration on an empty deployment creates the org and its owner. After
  * that, people join an existing org by invitation, or freely where the org allows open registration. A new
  * org is created only where the deployment allows org sign-up, never silently.
  */

@@ -1,5 +1,5 @@
 /**
- * Migrations are additive only (seed §14.11, ARCHITECTURE item 6): an older Worker must keep running on the
+ * Migrations are additive only (spec §14.11, docs/architecture.md#migrations): an older Worker must keep running on the
  * newer schema, so no statement may drop, rename or rewrite what exists. Filling in a column the same migration
  * adds rewrites nothing that existed, so that one kind of UPDATE is allowed (see isBackfillOfNewColumn).
  */

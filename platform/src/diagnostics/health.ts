@@ -26,7 +26,7 @@ export interface ProbeSet {
   rtk: ProbeResult;
 }
 
-/** Seed §3.6: unhealthy if any probe fails, degraded if any is slower than 2 s (or RTK is not set up). Pure. */
+/** Spec §3.6: unhealthy if any probe fails, degraded if any is slower than 2 s (or RTK is not set up). Pure. */
 export function overallStatus(probes: ProbeSet): HealthStatus {
   const results = Object.values(probes) as ProbeResult[];
   if (results.some((result) => !result.ok && !result.skipped)) return 'unhealthy';

@@ -7,7 +7,7 @@ import { findDiagnosticsSettings, insertHealthSnapshotStatement } from './querie
 export const SDK_VERSION = 'realtimekit/2.0.2';
 
 /**
- * The phone-home body of seed §3.7: the org id SHA-256 hashed, aggregate counts and latencies, versions, time.
+ * The phone-home body of spec §3.7: the org id SHA-256 hashed, aggregate counts and latencies, versions, time.
  * Built from the health report alone, so nothing personal (names, emails, titles, IPs, chat) can be in it. Pure
  * apart from hashing.
  */

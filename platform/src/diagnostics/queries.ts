@@ -184,7 +184,7 @@ export async function listRecentSnapshots(db: D1Database, orgId: string, limit: 
   return results;
 }
 
-/** Seed §3.10 retention: deliveries received and snapshots taken before the cutoffs go (every org's). */
+/** Spec §3.10 retention: deliveries received and snapshots taken before the cutoffs go (every org's). */
 export const deleteDeliveriesBeforeStatement = (db: D1Database, cutoff: string) =>
   db.prepare('DELETE FROM diagnostic_webhook_deliveries WHERE received_at < ?').bind(cutoff);
 

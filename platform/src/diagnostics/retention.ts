@@ -1,6 +1,6 @@
 import { deleteDeliveriesBeforeStatement, deleteSnapshotsBeforeStatement } from './queries';
 
-/** Seed §3.10: webhook deliveries 30 days, health snapshots 90 days. Raw webhook events are kept (§9.6). */
+/** Spec §3.10: webhook deliveries 30 days, health snapshots 90 days. Raw webhook events are kept (§9.6). */
 export const DELIVERY_RETENTION_DAYS = 30;
 export const SNAPSHOT_RETENTION_DAYS = 90;
 

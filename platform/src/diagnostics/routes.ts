@@ -183,7 +183,7 @@ const phoneHomeRoute = defineRoute('diagnostics.manage', {
   path: '/api/diagnostics/phone-home',
   operationId: 'sendPhoneHome',
   tags,
-  summary: 'Send a phone-home health report now (seed §3.7; no personal data)',
+  summary: 'Send a phone-home health report now (no personal data)',
   description: 'With `dryRun`, the report is built and shown but not sent.',
   request: {
     body: {

@@ -83,7 +83,7 @@ export async function changeParticipantPreset(
 
 /**
  * POST …/participants/:pid/kick: every connection of the person leaves and the RTK participant is deleted, so its
- * token cannot reconnect (rtk.md §1.5); then their seat is freed and a guest's token revoked.
+ * token cannot reconnect (docs/rtk.md#participants); then their seat is freed and a guest's token revoked.
  */
 export async function kickParticipant(env: Env, auth: AuthContext, meetingId: string, participantId: string) {
   const meeting = await managedMeeting(env, auth, meetingId);

@@ -1,5 +1,5 @@
 /**
- * The RTK `customParticipantId` of our people: the join flow sets it to our own id (never PII, rtk.md §1.5),
+ * The RTK `customParticipantId` of our people: the join flow sets it to our own id (never PII, docs/rtk.md#participants),
  * `user:<id>` or `guest:<guest token id>`, and webhooks, the room list and the chat copy read it back. Pure.
  */
 

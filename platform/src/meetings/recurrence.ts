@@ -1,5 +1,5 @@
 /**
- * Recurring meetings (seed §6.4): validates a series and expands it into occurrence instants.
+ * Recurring meetings (spec §6.4): validates a series and expands it into occurrence instants.
  *
  * A series is an RFC 5545 RRULE plus a DTSTART given as a wall-clock time in the meeting's IANA time zone, so a
  * weekly 09:00 Europe/Berlin meeting stays at 09:00 local (08:00Z in winter, 07:00Z in summer).

@@ -43,7 +43,7 @@ export const LocalDateTimeSchema = z
     description: 'Wall-clock time in the series’ time zone, without offset: YYYY-MM-DDTHH:mm[:ss].',
   });
 
-/** Per-meeting settings that override the org defaults (seed §12.2); omitted ones inherit. */
+/** Per-meeting settings that override the org defaults (spec §12.2); omitted ones inherit. */
 export const MeetingSettingsSchema = z.object({
   guestAccess: z.enum(GUEST_ACCESS).nullable().openapi({ description: 'null inherits the org default.' }),
   waitingRoomEnabled: z.boolean(),

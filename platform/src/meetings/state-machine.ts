@@ -1,7 +1,7 @@
 import type { MeetingStatus } from './schemas';
 
 /**
- * The meeting lifecycle of seed §6.3 as data: which event moves a meeting from which status to which, and what
+ * The meeting lifecycle of spec §6.3 as data: which event moves a meeting from which status to which, and what
  * RealtimeKit must be told for it. Pure; the lifecycle service performs the RTK effect and the D1 write.
  */
 export const MEETING_EVENTS = ['schedule', 'start', 'activate', 'end', 'cancel'] as const;

@@ -1,7 +1,7 @@
 import type { Env } from '../env';
 
 /**
- * The mailer interface (ARCHITECTURE item 8). No mail can leave the dev machines, so the one adapter here is
+ * The mailer interface (docs/architecture.md#mail). No mail can leave the dev machines, so the one adapter here is
  * HTTP: it posts `{ from, to, subject, text }` as JSON to `MAIL_API_URL` (bearer `MAIL_API_TOKEN` if set).
  * In production that is a transactional-mail API or relay Worker; locally it is the local cloud's mail sink.
  */

@@ -23,7 +23,7 @@ export function formatDuration(seconds: number | null): string {
   return `${rest} s`;
 }
 
-/** The post-meeting mail (seed §8.9): title, duration, summary snippet (first 200 chars) or "Processing", link. */
+/** The post-meeting mail (spec §8.9): title, duration, summary snippet (first 200 chars) or "Processing", link. */
 export function meetingEndedMail(input: {
   title: string;
   durationSeconds: number | null;

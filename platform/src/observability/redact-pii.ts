@@ -33,7 +33,7 @@ function redactValue(value: unknown, depth = 0): unknown {
 }
 
 /**
- * Strips personal data and credentials from a Sentry event before it leaves the Worker (seed §3.2):
+ * Strips personal data and credentials from a Sentry event before it leaves the Worker (spec §3.2):
  * emails, IP addresses, bearer tokens/JWTs, cookies, auth headers, secret query parameters.
  */
 export function redactPii<T extends Event>(event: T): T {

@@ -2,7 +2,7 @@ import { findSentrySettingsOfAllOrgs } from './queries';
 
 /**
  * What the org settings (`PATCH /api/diagnostics/settings`) say about error reporting, for the whole deployment
- * (seed §3.2). `customerDsn` null means the deployment's `SENTRY_DSN_CUSTOMER`, if any, stays the customer's.
+ * (spec §3.2). `customerDsn` null means the deployment's `SENTRY_DSN_CUSTOMER`, if any, stays the customer's.
  */
 export interface SentryPolicy {
   vendorEnabled: boolean;

@@ -40,7 +40,7 @@ export function makeFanOutTransport(env: Env) {
   return (options: BaseTransportOptions): Transport =>
     createTransport(options, async (request) => {
       const endpoints = sentryDestinations(env, await sentryPolicy.current(env.DB));
-      // Nowhere to send: Workers logs are then the only record (seed §3.2).
+      // Nowhere to send: Workers logs are then the only record (spec §3.2).
       if (endpoints.length === 0) return {};
       const responses = await Promise.allSettled(
         endpoints.map((url) =>
@@ -66,7 +66,7 @@ function clientDsn(env: Env): string {
 }
 
 /**
- * Sentry options (seed §3.2): every event goes to the vendor (unless switched off in env or by the org) and to the
+ * Sentry options (spec §3.2): every event goes to the vendor (unless switched off in env or by the org) and to the
  * customer's own DSN, decided per send from env and the org settings (sentry-policy.ts).
  */
 export function sentryOptions(env: Env): CloudflareOptions {

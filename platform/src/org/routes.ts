@@ -40,7 +40,7 @@ const getSettings = defineRoute('org.settings.manage', {
   path: '/api/org/settings',
   operationId: 'getOrgSettings',
   tags: ['Organisation'],
-  summary: 'Get every org setting (seed §12.3)',
+  summary: 'Get every org setting',
   responses: { 200: { description: 'The settings', content: { 'application/json': { schema: OrgSettingsSchema } } } },
 });
 

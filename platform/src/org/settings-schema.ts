@@ -27,7 +27,7 @@ export const StorageConfigInputSchema = z
 export const StorageConfigSchema = StorageConfigInputSchema.omit({ secret: true }).extend({ hasSecret: z.boolean() });
 
 /**
- * Every org setting of seed §12.3 (one row per org), as the API shows it. Column names are the snake_case
+ * Every org setting of spec §12.3 (one row per org), as the API shows it. Column names are the snake_case
  * of these keys; booleans are 0/1 in D1. This object is the single source for validation, OpenAPI and SQL.
  */
 export const OrgSettingsFields = {

@@ -7,7 +7,7 @@ import { DownloadError } from './downloads';
  * Where to fetch a post-meeting file RTK announced by webhook. Its link expires (within the hour, for RTK's
  * transcripts, summaries and chat), but an event can be processed much later: RTK's own retries, and ours after a
  * failure. RTK keeps the files for its retention period and hands out a fresh link on request ("call again once
- * expired", rtk.md §1), so an expired link is replaced rather than given up on.
+ * expired", docs/rtk.md), so an expired link is replaced rather than given up on.
  */
 export type ArtifactKind = 'transcript' | 'summary' | 'chat';
 

@@ -1,7 +1,7 @@
 import type { Env } from '../env';
 
 /**
- * Download URLs in webhook bodies are fetched only from RTK's own hosts and R2 (security.md §4.5, API7):
+ * Download URLs in webhook bodies are fetched only from RTK's own hosts and R2 (docs/architecture.md#post-meeting-copies, API7):
  * https and a host under one of these suffixes, or an exact origin listed in `RTK_DOWNLOAD_ORIGINS`
  * (comma-separated; the local cloud's `http://127.0.0.1:port` is allowed only this way).
  */

@@ -1,6 +1,6 @@
 /**
  * Parsers for what RTK's download URLs hold (transcripts, chat exports) and the CSV we write. Pure functions.
- * RTK's file formats are only loosely documented (JSON vs CSV for chat, rtk.md §2.4), so both are accepted and
+ * RTK's file formats are only loosely documented (JSON vs CSV for chat, docs/rtk.md#webhook-payloads), so both are accepted and
  * common field spellings are mapped.
  */
 
@@ -105,7 +105,7 @@ export interface TranscriptEntry {
   at: string | null;
 }
 
-/** Final transcript entries only (partials are dropped, seed §8.4), in time order. */
+/** Final transcript entries only (partials are dropped, spec §8.4), in time order. */
 export function parseTranscript(input: string): TranscriptEntry[] {
   const entries: TranscriptEntry[] = [];
   for (const record of records(input, ['transcript', 'transcripts', 'entries', 'segments'])) {

@@ -6,7 +6,7 @@ import type { ChatMessage } from './formats';
 
 // What the webhooks bring after (and during) a meeting (store.ts), and what the API reads back (service.ts).
 
-/** Recording states only move forward: UPLOADED never goes back to RECORDING (security.md §4.4). */
+/** Recording states only move forward: UPLOADED never goes back to RECORDING (docs/architecture.md#webhook-ingest). */
 const RECORDING_RANK = (column: string) =>
   `CASE ${column} WHEN 'invoked' THEN 0 WHEN 'recording' THEN 1 WHEN 'uploading' THEN 2 WHEN 'errored' THEN 3 WHEN 'uploaded' THEN 4 ELSE -1 END`;
 

@@ -92,7 +92,7 @@ export async function getSummary(db: D1Database, auth: AuthContext, meetingId: s
   };
 }
 
-/** Manual "Generate summary" (seed §8.3): needs a transcript; the summary itself arrives by webhook. */
+/** Manual "Generate summary" (spec §8.3): needs a transcript; the summary itself arrives by webhook. */
 export async function generateSummary(env: Env, auth: AuthContext, meetingId: string, sessionId?: string) {
   await managedMeeting(env, auth, meetingId);
   const session = await pickSession(env.DB, auth, meetingId, sessionId, null, 'The session');

@@ -21,7 +21,7 @@ import {
 /** D1 rows stay well under the 2 MB row limit; longer transcripts live only in R2. */
 const MAX_INLINE_TRANSCRIPT_CHARS = 800_000;
 
-/** R2 keys are server-made and org-prefixed (security.md checklist 16). */
+/** R2 keys are server-made and org-prefixed (docs/storage.md#r2-buckets). */
 export const postMeetingKey = (orgId: string, sessionId: string, name: string) =>
   `org/${orgId}/sessions/${sessionId}/${name}`;
 
@@ -49,7 +49,7 @@ export async function storeRecordingEvent(
   receivedAt: string,
 ) {
   const status = event.status === 'paused' ? 'recording' : event.status;
-  // On UPLOADED the REST API has the authoritative details (seed §9.2); a failing call is retried by cron.
+  // On UPLOADED the REST API has the authoritative details (spec §9.2); a failing call is retried by cron.
   const details = event.status === 'uploaded' ? await uploadedRecording(env, event.recordingId) : null;
   const error = event.status === 'errored' ? 'RealtimeKit reported the recording as ERRORED.' : null;
   const db = env.DB;

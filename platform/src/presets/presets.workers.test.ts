@@ -183,7 +183,7 @@ describe('provisioning the 13 built-in presets', () => {
   });
 });
 
-describe('preset admin routes (seed §12.5)', () => {
+describe('preset admin routes (spec §12.5)', () => {
   let env: Env;
   let rtk: RtkClient;
   beforeAll(async () => {

@@ -19,7 +19,7 @@ import { clonePreset, createPreset, deletePreset, getPreset, listPresets, update
 const tags = ['Presets'];
 const presetParams = z.object({ presetId: PathIdSchema });
 const presetResponse = { description: 'The preset', content: { 'application/json': { schema: PresetSchema } } };
-/** Every route here talks to RealtimeKit, where presets live (seed §12.5): 502 when it fails, 503 when unset. */
+/** Every route here talks to RealtimeKit, where presets live (spec §12.5): 502 when it fails, 503 when unset. */
 const rtkErrors = errorResponses(502, 503);
 const jsonBody = <S extends z.ZodType>(schema: S) => ({
   body: { required: true, content: { 'application/json': { schema } } },

@@ -3,7 +3,7 @@ import { PRESET_NAMES, RtkPresetBodySchema, RtkPresetNameSchema } from '@castio/
 import { patchBody } from '@castio/shared/schemas';
 
 /**
- * RTK's preset body, snake_case as RTK takes it (seed §5.4); the shared schema is the one definition. Named with
+ * RTK's preset body, snake_case as RTK takes it (spec §5.4); the shared schema is the one definition. Named with
  * zod's own `.meta()`: `.openapi()` exists only on schemas created after @hono/zod-openapi extended zod (zod binds
  * a schema's methods when it is made), and @castio/shared's schemas may be made first.
  */

@@ -8,7 +8,7 @@ interface RateLimitRule extends LimitRule {
   message: string;
 }
 
-/** Abuse limits of seed §6.8, counted by the RateLimiter Durable Object (strongly consistent). */
+/** Abuse limits of spec §6.8, counted by the RateLimiter Durable Object (strongly consistent). */
 export const RATE_LIMITS = {
   /** Sign-in (auth/sign-in-limits.ts, README "Security"): failed attempts only, a success gives its hits back. */
   loginPerAddress: {

@@ -17,7 +17,7 @@ const STATE_KEY = 'state';
  * A strongly consistent limit counter, one object per limited subject (e.g. `loginPerAddress:1.2.3.4`); the
  * counting itself is limit-window.ts. A Durable Object runs one request at a time, and each read-decide-write
  * here is synchronous (the SQLite-backed synchronous KV API, no await in between), so concurrent callers cannot
- * both take the last slot, which a KV read-modify-write cannot guarantee (ARCHITECTURE item 7).
+ * both take the last slot, which a KV read-modify-write cannot guarantee (docs/architecture.md#rate-limits-and-caps).
  */
 export class RateLimiter extends DurableObject {
   /** Records one hit if the rule allows it; `now` is injectable for tests. */

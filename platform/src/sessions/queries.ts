@@ -287,7 +287,7 @@ export const liveSessionStatement = (db: D1Database, target: MeetingTarget) =>
 
 export type LiveSession = { id: string; participant_count: number; started_at: string | null } | undefined;
 
-/** The live state the join flow and dashboards read from KV (`active:{orgId}:{meetingId}`, seed §2.5). */
+/** The live state the join flow and dashboards read from KV (`active:{orgId}:{meetingId}`, spec §2.5). */
 export async function syncMeetingStateKv(kv: KVNamespace, target: MeetingTarget, live: LiveSession) {
   const key = `active:${target.orgId}:${target.meetingId}`;
   if (live) {

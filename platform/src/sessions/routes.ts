@@ -18,7 +18,7 @@ const listRoute = defineRoute('authenticated', {
   operationId: 'listSessions',
   tags,
   summary: 'Sessions of a meeting (newest first)',
-  description: 'Any org member (seed §8.8). Numbers come from RTK webhooks and polling.',
+  description: 'Any org member. Numbers come from RTK webhooks and polling.',
   request: { params: MeetingParams, query: SessionListQuerySchema },
   responses: {
     200: { description: 'A page of sessions', content: { 'application/json': { schema: SessionListSchema } } },

@@ -55,6 +55,6 @@ export const SessionDetailSchema = z
         snapshots: z.array(z.object({ at: z.string(), participantCount: z.number() })),
       })
       .nullable()
-      .openapi({ description: 'Hosts, admins and owners only (seed §8.8); null for members.' }),
+      .openapi({ description: 'Hosts, admins and owners only; null for members.' }),
   })
   .openapi('SessionDetail');

@@ -16,7 +16,7 @@ import {
   sessionSnapshotsStatement,
 } from './queries';
 
-/** Seed §8.8: hosts and admins see the full session analytics; members see content only. */
+/** Spec §8.8: hosts and admins see the full session analytics; members see content only. */
 export const seesSessionAnalytics = (auth: AuthContext) => can(auth.role, 'analytics.view.own');
 
 export const toSessionSummary = (row: SessionRow) => ({

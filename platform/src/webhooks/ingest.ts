@@ -26,7 +26,7 @@ export interface IngestOutcome {
 const sha256Hex = async (bytes: ArrayBuffer) => hexEncode(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes)));
 
 /**
- * Receives one delivery (security.md §4, §7.1): verify the signature over the raw bytes, then store the raw event
+ * Receives one delivery (docs/architecture.md#webhook-ingest, §7.1): verify the signature over the raw bytes, then store the raw event
  * and its tracking row in one D1 batch, and only then answer 2xx. A storage failure throws a 500 (`store_failed`)
  * so RTK retries; a bad signature a 401 (not retried, correctly). Processing happens after, from the stored row.
  */
@@ -147,7 +147,7 @@ export async function processStoredEvent(env: Env, eventId: string, now = Date.n
   }
 }
 
-/** The retry cron (seed §9.6): every due event gets its next attempt, oldest first. */
+/** The retry cron (spec §9.6): every due event gets its next attempt, oldest first. */
 export async function retryPendingEvents(env: Env, options: { now?: number; limit?: number } = {}) {
   const now = options.now ?? Date.now();
   const ids = await dueEventIds(env.DB, now, options.limit ?? 100);

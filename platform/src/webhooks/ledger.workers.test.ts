@@ -18,7 +18,7 @@ import { type PlayedSession, truthAsDelivered } from './session-truth.testkit';
 import type { FaultRule } from '@castio/local-cloud/faults';
 
 /**
- * The ledger check of security.md §7.1 on sessions the local cloud's session player really plays: RTK delivers
+ * The ledger check of docs/architecture.md#webhook-ingest on sessions the local cloud's session player really plays: RTK delivers
  * them (with its own duplicates and reordering), every delivery reaches the Worker under a fault schedule (each
  * 1–3 times, shuffled, some refused by a storage failure and redelivered as RTK retries, some processing runs
  * failing in D1 or at RTK after the raw store), the crons run, and the derived rows must equal the player's

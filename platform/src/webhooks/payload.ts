@@ -1,5 +1,5 @@
 /**
- * RTK webhook bodies (rtk.md §2.3–2.4), parsed leniently into one normalised shape per event. Pure: no I/O.
+ * RTK webhook bodies (docs/rtk.md#webhook-events–2.4), parsed leniently into one normalised shape per event. Pure: no I/O.
  * The official samples disagree with themselves (string file sizes, `LIVE` on ended meetings), so fields are
  * read defensively and lifecycle state is never taken from `meeting.status`.
  */

@@ -1,7 +1,7 @@
 import type { Env } from '../env';
 import { importRtkPublicKey, verifySignature } from './signature';
 
-/** RTK publishes one webhook key for everyone (rtk.md §2.1). */
+/** RTK publishes one webhook key for everyone (docs/rtk.md#webhook-signatures). */
 export const DEFAULT_KEYS_BASE = 'https://api.realtime.cloudflare.com';
 const CACHE_KEY = 'cache:rtk:webhook-public-key';
 const CACHE_TTL_SECONDS = 3600;

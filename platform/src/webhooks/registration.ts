@@ -12,7 +12,7 @@ export const receiverUrl = (env: Env) =>
   env.APP_BASE_URL ? `${env.APP_BASE_URL.replace(/\/+$/, '')}/webhooks/rtk` : null;
 
 /**
- * Seed §9.1: RTK must know where to send the nine events (`ensureWebhook`), checked at most hourly; skipped
+ * Spec §9.1: RTK must know where to send the nine events (`ensureWebhook`), checked at most hourly; skipped
  * while the deployment has no public URL or no RTK credentials.
  */
 export async function ensureWebhookRegistered(

@@ -1,7 +1,7 @@
 import { base64Decode } from '@castio/shared/encoding';
 
 /**
- * RealtimeKit webhook authenticity (rtk.md §2.1, security.md §4): an RSASSA-PKCS1-v1_5 / SHA-256 signature,
+ * RealtimeKit webhook authenticity (docs/rtk.md#webhook-signatures, docs/architecture.md#webhook-ingest): an RSASSA-PKCS1-v1_5 / SHA-256 signature,
  * base64 in `rtk-signature`, over the raw request bytes. No shared secret, no timestamp: replay safety comes
  * from deduplication and idempotent handlers, never from this check.
  */

@@ -4,7 +4,7 @@ import type { ErrorEnvelope } from '@castio/shared/schemas';
 import { apiOperations, fillPath, jsonBodySchema, type ApiOperation } from '../openapi-routes';
 
 /**
- * The bad-input battery (security.md §6): every route from the OpenAPI document gets malformed JSON, wrong
+ * The bad-input battery (docs/architecture.md#errors): every route from the OpenAPI document gets malformed JSON, wrong
  * content types, oversized bodies, wrong types in every field, and hostile strings. Never a 5xx, always the
  * error envelope, and nothing half-written.
  */

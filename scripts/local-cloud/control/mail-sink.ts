@@ -1,4 +1,4 @@
-// The mail sink (ARCHITECTURE item 8): the platform's HTTP mailer posts { from, to, subject, text } to
+// The mail sink (docs/architecture.md#mail): the platform's HTTP mailer posts { from, to, subject, text } to
 // POST /__local/mail; people and tests read it back with GET /__local/mail[?to=…]. Links in mail can be followed.
 // Sending can fail like a real mail API (fault target `mail`, path = the recipient address).
 import { randomUUID } from 'node:crypto';

@@ -1,4 +1,4 @@
-// RealtimeKit's own envelope: { success, data, paging? } (rtk.md §1.1). Errors: { success: false, error: { code, message } }
+// RealtimeKit's own envelope: { success, data, paging? } (docs/rtk.md#base-url-and-auth). Errors: { success: false, error: { code, message } }
 // (RTK's error body is undocumented; this follows its predecessor Dyte's v2 API).
 import { json } from '../http/cf-envelope.ts';
 

@@ -1,4 +1,4 @@
-// Request bodies RealtimeKit accepts (rtk.md §1), as zod schemas. Objects are loose (unknown keys are kept,
+// Request bodies RealtimeKit accepts (docs/rtk.md), as zod schemas. Objects are loose (unknown keys are kept,
 // as RTK ignores them) but every documented field is type- and enum-checked.
 import { z } from 'zod';
 import { RtkApiError } from './rtk-envelope.ts';

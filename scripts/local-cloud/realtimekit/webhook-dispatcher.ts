@@ -1,6 +1,6 @@
 // Delivers RTK webhooks like RTK: POST of the JSON body, signed (rtk-signature), with rtk-uuid and rtk-webhook-id.
 // 2xx = delivered; 5xx or a network error/timeout = retried with exponential backoff (same rtk-uuid);
-// any other status = failed, not retried (rtk.md §2.2). First attempts go out in emission order per webhook.
+// any other status = failed, not retried (docs/rtk.md#webhook-delivery). First attempts go out in emission order per webhook.
 // Every delivery and attempt is kept in a log (last 2,000 deliveries, saved beside the state).
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';

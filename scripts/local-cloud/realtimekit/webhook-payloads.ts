@@ -1,4 +1,4 @@
-// Webhook bodies, field for field as RTK documents them (rtk.md §2.4), including its quirks: `meeting.status` is
+// Webhook bodies, field for field as RTK documents them (docs/rtk.md#webhook-payloads), including its quirks: `meeting.status` is
 // "LIVE" in every sample (even meeting.ended), `recording.fileSize` is a string, chatSynced is flat.
 import type { Livestream, Meeting, Peer, Recording, RtkApp, Session } from '../state/rtk-records.ts';
 import type { DownloadLink } from './downloads.ts';

@@ -1,5 +1,5 @@
 // The local RealtimeKit's webhook signing key: RSA 2048, made once and kept in the state folder. Deliveries are
-// signed RSASSA-PKCS1-v1_5 / SHA-256 over the raw body, base64, in `rtk-signature` (rtk.md §2.1); the public key
+// signed RSASSA-PKCS1-v1_5 / SHA-256 over the raw body, base64, in `rtk-signature` (docs/rtk.md#webhook-signatures); the public key
 // (PEM, SPKI) is served like RTK's at /.well-known/webhooks.json.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';

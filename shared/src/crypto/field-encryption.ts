@@ -4,7 +4,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { base64Decode, base64UrlEncode } from '../encoding';
 
 /**
- * Secrets at rest (ARCHITECTURE item 9): AES-256-GCM, a fresh 96-bit nonce per value, and associated data
+ * Secrets at rest (docs/architecture.md#secrets-at-rest): AES-256-GCM, a fresh 96-bit nonce per value, and associated data
  * naming where the value lives, so a ciphertext copied to another row or org fails to decrypt.
  * Format: `v1.<nonce>.<ciphertext+tag>` in base64url.
  */

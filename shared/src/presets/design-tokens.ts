@@ -1,7 +1,7 @@
 import type { BrandTokens } from './preset-branding';
 
 /**
- * An org's branding settings as the platform's org settings name them (seed §11.1): what of them reaches the
+ * An org's branding settings as the platform's org settings name them (spec §11.1): what of them reaches the
  * presets. Plain values, so the platform, the deployer and the web app can all pass their own settings objects.
  */
 export interface OrgBrandingSettings {

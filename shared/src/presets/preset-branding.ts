@@ -3,7 +3,7 @@ import type { RtkDesignTokens, RtkPresetBody } from './preset-schema';
 import type { BORDER_RADII, BORDER_WIDTHS, THEMES } from './preset-schema';
 
 /**
- * An org's branding in Castio's words (seed §11.1): one brand colour, one background, optional overrides. RTK
+ * An org's branding in Castio's words (spec §11.1): one brand colour, one background, optional overrides. RTK
  * wants whole shade scales in the preset, so brandPreset derives them here, the same way every time, so that
  * provisioning twice with the same branding sends nothing the second time.
  */

@@ -7,7 +7,7 @@ import type {
   RtkViewType,
 } from './preset-schema';
 
-/** The 13 presets of seed §5.2 (ARCHITECTURE item 5: §14.4's "14" is a miscount). */
+/** The 13 presets of spec §5.2 (docs/architecture.md#presets: §14.4's "14" is a miscount). */
 export const PRESET_NAMES = [
   'video_host',
   'video_participant',
@@ -106,7 +106,7 @@ const NO_HOST_CONTROLS = {
   is_recorder: false,
 } as const satisfies Partial<RoleLevel>;
 
-/** Seed §5.4.1 video_host, minus media (set per preset). */
+/** Spec §5.4.1 video_host, minus media (set per preset). */
 const HOST: RoleLevel = {
   kick_participant: true,
   pin_participant: true,
@@ -131,7 +131,7 @@ const HOST: RoleLevel = {
   connected_meetings: connectedMeetings(true, true),
 };
 
-/** Seed §5.4.1 video_participant. */
+/** Spec §5.4.1 video_participant. */
 const PARTICIPANT: RoleLevel = {
   ...NO_HOST_CONTROLS,
   pin_participant: true,
@@ -143,7 +143,7 @@ const PARTICIPANT: RoleLevel = {
   connected_meetings: connectedMeetings(false, true),
 };
 
-/** Seed §5.4.1 video_guest. */
+/** Spec §5.4.1 video_guest. */
 const GUEST: RoleLevel = {
   ...PARTICIPANT,
   pin_participant: false,
@@ -151,7 +151,7 @@ const GUEST: RoleLevel = {
   connected_meetings: connectedMeetings(false, false),
 };
 
-/** Seed §5.4.3 webinar_viewer: watches and votes; "remaining fields all false/NONE". */
+/** Spec §5.4.3 webinar_viewer: watches and votes; "remaining fields all false/NONE". */
 const VIEWER: RoleLevel = {
   ...NO_HOST_CONTROLS,
   pin_participant: false,
@@ -168,7 +168,7 @@ interface PresetShape {
   level: RoleLevel;
   /** can_produce for audio, video, screenshare. */
   media: [RtkCanProduce, RtkCanProduce, RtkCanProduce];
-  /** Where this preset departs from its role level (seed §5.4 tables). */
+  /** Where this preset departs from its role level (spec §5.4 tables). */
   overrides?: Partial<RoleLevel>;
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The body RealtimeKit takes to create a preset (seed §5.4 "Schema note", rtk.md §1.3): snake_case, media as
+ * The body RealtimeKit takes to create a preset (spec §5.4 "Schema note", docs/rtk.md#presets): snake_case, media as
  * ALLOWED/NOT_ALLOWED/CAN_REQUEST, every permissions sub-field present. Objects are strict, so a typo'd field
  * is refused here with a clear path instead of being silently ignored by RTK. Admin routes validate custom
  * presets with the same schema, so nothing reaches RTK that the built-in definitions could not express.
@@ -53,7 +53,7 @@ const ChatPermissionsSchema = z.strictObject({
 });
 
 /**
- * RTK keys plugin access by plugin id (rtk.md §1.3, from the SDK types). The seed's §5.4 bodies put
+ * RTK keys plugin access by plugin id (docs/rtk.md#presets, from the SDK types). The seed's §5.4 bodies put
  * `access_control` directly under `config`, which RTK's schema does not have; such a body is refused here.
  */
 const PluginPermissionsSchema = z.strictObject({
@@ -96,7 +96,7 @@ const PermissionsSchema = z.strictObject({
     can_switch_connected_meetings: z.boolean(),
     can_switch_to_parent_meeting: z.boolean(),
   }),
-  // Optional in RTK's schema (rtk.md §1.3); the built-in presets leave them to RTK's defaults.
+  // Optional in RTK's schema (docs/rtk.md#presets); the built-in presets leave them to RTK's defaults.
   accept_stage_requests: z.boolean().optional(),
   stage_access: canProduce.optional(),
   stage_enabled: z.boolean().optional(),

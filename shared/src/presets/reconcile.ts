@@ -1,5 +1,5 @@
 /**
- * Bringing an RTK app's presets to the desired ones, by name (ARCHITECTURE item 5): create what is missing,
+ * Bringing an RTK app's presets to the desired ones, by name (docs/architecture.md#presets): create what is missing,
  * update what differs, leave the rest, and delete duplicates left by concurrent runs. Idempotent, and safe to
  * run twice at once. Pure apart from the RTK client it is given: no storage, no caching, no runtime.
  */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { PRESET_NAMES } from './preset-definitions';
 import { type PresetMeetingType, type PresetRole, resolvePreset } from './resolve-preset';
 
-/** Seed §5.3 written out by hand: role, meeting type, is the creator, expected preset. */
+/** Spec §5.3 written out by hand: role, meeting type, is the creator, expected preset. */
 const EXPECTED: [PresetRole, PresetMeetingType, boolean, string][] = [
   ['owner', 'video', true, 'video_host'],
   ['owner', 'video', false, 'video_host'],
@@ -46,7 +46,7 @@ const EXPECTED: [PresetRole, PresetMeetingType, boolean, string][] = [
   ['guest', 'livestream', false, 'livestream_viewer'],
 ];
 
-describe('resolvePreset (seed §5.3)', () => {
+describe('resolvePreset (spec §5.3)', () => {
   it('covers all 5 roles × 4 meeting types × creator or not', () => {
     expect(new Set(EXPECTED.map(([role, type, creator]) => `${role}/${type}/${creator}`)).size).toBe(40);
   });

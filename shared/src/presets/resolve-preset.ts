@@ -4,7 +4,7 @@ export type PresetRole = 'owner' | 'admin' | 'host' | 'member' | 'guest';
 export type PresetMeetingType = 'video' | 'audio' | 'webinar' | 'livestream';
 
 /**
- * Seed §5.3: which preset a participant joins with. Owners and admins always host; hosts host their own
+ * Spec §5.3: which preset a participant joins with. Owners and admins always host; hosts host their own
  * meetings; guests of webinars and livestreams only watch (there is no livestream_guest). The return type is
  * the 13 names, so a combination without a preset cannot compile.
  */

@@ -13,7 +13,7 @@ const sessionDaySchema = z.looseObject({
   total_session_minutes: lenient.number,
 });
 
-/** GET /analytics/daywise (rtk.md §1.11): app-wide totals and one row per day with activity. */
+/** GET /analytics/daywise (docs/rtk.md#analytics): app-wide totals and one row per day with activity. */
 export const rtkDaywiseAnalyticsSchema = z.looseObject({
   recording_stats: z.looseObject({
     recording_count: lenient.number,

@@ -11,7 +11,7 @@ import { type RtkWebhooksApi, webhooksApi } from './webhooks';
 
 export type { RtkClientConfig } from './transport';
 
-/** The RealtimeKit REST API (rtk.md §1), one typed method per route the platform uses. */
+/** The RealtimeKit REST API (docs/rtk.md), one typed method per route the platform uses. */
 export interface RtkClient {
   meetings: RtkMeetingsApi;
   participants: RtkParticipantsApi;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * RealtimeKit's own envelope (rtk.md §1.1), not Cloudflare's `{ result }` one. `success` is optional here
+ * RealtimeKit's own envelope (docs/rtk.md#base-url-and-auth), not Cloudflare's `{ result }` one. `success` is optional here
  * because a 2xx without it still carries usable `data`; only an explicit `false` is a refusal.
  */
 export const rtkEnvelopeSchema = z.looseObject({

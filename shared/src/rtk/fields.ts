@@ -8,7 +8,7 @@ const numericText = (value: unknown) =>
 
 /**
  * Every other field RTK sends: absent, null or of an unexpected type it reads as null instead of failing the
- * call, because RTK's docs and its answers disagree in places (rtk.md §2.4: `fileSize` as a string).
+ * call, because RTK's docs and its answers disagree in places (docs/rtk.md#webhook-payloads: `fileSize` as a string).
  */
 export const lenient = {
   string: z.string().nullable().catch(null),

@@ -41,7 +41,7 @@ export interface RtkAiConfig {
   };
 }
 
-/** POST /meetings body (rtk.md §1.4); every field is optional. */
+/** POST /meetings body (docs/rtk.md#meetings); every field is optional. */
 export interface RtkMeetingCreate {
   title?: string | null;
   record_on_start?: boolean;

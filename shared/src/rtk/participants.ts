@@ -21,7 +21,7 @@ const tokenSchema = z.looseObject({ token: rtkId });
 export interface RtkParticipantAdd {
   name: string;
   presetName: string;
-  /** Our stable internal id for the person; never an e-mail or phone number (rtk.md §1.5). */
+  /** Our stable internal id for the person; never an e-mail or phone number (docs/rtk.md#participants). */
   customParticipantId: string;
   picture?: string;
 }
@@ -102,7 +102,7 @@ export function participantsApi(rtk: RtkTransport): RtkParticipantsApi {
         idempotent: true,
         what: `remove participant ${participantId} from meeting ${meetingId}`,
       }),
-    // Not retried: whether RTK revokes the previous token on refresh is undocumented (rtk.md §5 q2).
+    // Not retried: whether RTK revokes the previous token on refresh is undocumented (docs/rtk.md#open-questions q2).
     refreshToken: (meetingId, participantId) =>
       rtk.data(
         {

@@ -6,7 +6,7 @@ import { pathPart, type RtkTransport } from './transport';
 type VideoQuality = 'hd' | 'vga' | 'qvga' | 'fhd' | 'uhd';
 type Production = 'ALLOWED' | 'NOT_ALLOWED' | 'CAN_REQUEST';
 
-/** A preset as RTK takes it (rtk.md §1.3): what a participant may do and how the meeting UI looks. */
+/** A preset as RTK takes it (docs/rtk.md#presets): what a participant may do and how the meeting UI looks. */
 export interface RtkPresetBody {
   name: string;
   config: {

@@ -24,7 +24,7 @@ export interface RtkAudioConfig {
 
 /** Where the file goes besides (or instead of) RTK's own bucket. Keys and secrets are write-only. */
 export interface RtkStorageConfig {
-  /** The SDK lists no `cloudflare`, the docs do (for R2); RTK is the judge (rtk.md §1.8). */
+  /** The SDK lists no `cloudflare`, the docs do (for R2); RTK is the judge (docs/rtk.md#recordings). */
   type: 'aws' | 'azure' | 'digitalocean' | 'gcs' | 'sftp' | 'cloudflare';
   bucket?: string;
   path?: string;
@@ -39,7 +39,7 @@ export interface RtkStorageConfig {
   auth_method?: 'KEY' | 'PASSWORD';
 }
 
-/** The recording settings a meeting can carry for record-on-start (rtk.md §1.4). */
+/** The recording settings a meeting can carry for record-on-start (docs/rtk.md#meetings). */
 export interface RtkRecordingConfig {
   audio_config?: RtkAudioConfig;
   video_config?: RtkVideoConfig;
@@ -50,7 +50,7 @@ export interface RtkRecordingConfig {
   live_streaming_config?: { rtmp_url: string };
 }
 
-/** POST /recordings body (rtk.md §1.8). */
+/** POST /recordings body (docs/rtk.md#recordings). */
 export interface RtkRecordingStart {
   meeting_id: string;
   /** Default: one recording per meeting at a time. */
@@ -69,7 +69,7 @@ export interface RtkRecordingStart {
   storage_config?: RtkStorageConfig | null;
 }
 
-/** POST /recordings/track body: per-participant audio, "early beta" (rtk.md §1.8). */
+/** POST /recordings/track body: per-participant audio, "early beta" (docs/rtk.md#recordings). */
 export interface RtkTrackRecordingStart {
   meeting_id: string;
   /** At most 100. */
@@ -142,7 +142,7 @@ export function recordingsApi(rtk: RtkTransport): RtkRecordingsApi {
           idempotent: false,
           what: `start track recording meeting ${input.meeting_id}`,
         },
-        // Unlike the composite start, the track start wraps the recording (rtk.md §1.1).
+        // Unlike the composite start, the track start wraps the recording (docs/rtk.md#base-url-and-auth).
         z.looseObject({ recording: rtkRecordingSchema }).transform((data) => data.recording),
       ),
     stop: (recordingId) =>

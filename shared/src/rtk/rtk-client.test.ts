@@ -6,7 +6,7 @@ import { type FaultRule, type LocalCloud, startLocalCloud } from '@castio/local-
 import { presetDefinitions } from '../presets/preset-definitions';
 import { createRtkClient, type RtkClient, type RtkClientConfig, RtkError, type RtkPresetBody } from './index';
 
-/** The built-in `video_host` (seed §5.4), as the platform provisions it. */
+/** The built-in `video_host` (spec §5.4), as the platform provisions it. */
 const videoHost: RtkPresetBody = presetDefinitions().find((preset) => preset.name === 'video_host')!;
 
 let cloud: LocalCloud;

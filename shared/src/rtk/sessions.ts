@@ -3,7 +3,7 @@ import { pageQuery, type RtkPage, type RtkPageQuery } from './envelope';
 import { lenient, rtkId } from './fields';
 import { pathPart, type RtkCall, type RtkQuery, type RtkTransport } from './transport';
 
-/** A session is one live run of a meeting (rtk.md §1.6, §1.7); the active session has the same shape. */
+/** A session is one live run of a meeting (docs/rtk.md#active-session, §1.7); the active session has the same shape. */
 export const rtkSessionSchema = z.looseObject({
   id: rtkId,
   /** The meeting's id. */
@@ -39,7 +39,7 @@ export const rtkSessionParticipantSchema = z.looseObject({
 });
 export type RtkSessionParticipant = z.output<typeof rtkSessionParticipantSchema>;
 
-// The download answers are cased differently per route (rtk.md §1.1); kept exactly as RTK sends them.
+// The download answers are cased differently per route (docs/rtk.md#base-url-and-auth); kept exactly as RTK sends them.
 const transcriptSchema = z.looseObject({
   sessionId: lenient.string,
   transcript_download_url: rtkId,

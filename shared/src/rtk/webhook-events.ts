@@ -1,4 +1,4 @@
-/** The RTK webhook events Castio registers for and handles (rtk.md §2.3). */
+/** The RTK webhook events Castio registers for and handles (docs/rtk.md#webhook-events). */
 export const RTK_EVENT_TYPES = [
   'meeting.started',
   'meeting.ended',

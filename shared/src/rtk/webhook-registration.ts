@@ -5,7 +5,7 @@ import { RTK_EVENT_TYPES } from './webhook-events';
 export type WebhookRegistration = 'ok' | 'created' | 'updated';
 
 /**
- * Seed §9.1: RTK must send all our events to our receiver. Idempotent: finds the webhook at `url` among the app's
+ * Spec §9.1: RTK must send all our events to our receiver. Idempotent: finds the webhook at `url` among the app's
  * webhooks, creates it if missing, and re-enables it or adds missing events if someone changed it (events added
  * by others are kept). Pure apart from the RTK client it is given.
  */

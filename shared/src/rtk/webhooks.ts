@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { lenient, rtkId } from './fields';
 import { pathPart, type RtkTransport } from './transport';
 
-/** A webhook configuration. RTK returns no secret: deliveries are signed with one global RSA key (rtk.md §2.1). */
+/** A webhook configuration. RTK returns no secret: deliveries are signed with one global RSA key (docs/rtk.md#webhook-signatures). */
 export const rtkWebhookSchema = z.looseObject({
   id: rtkId,
   name: lenient.string,
@@ -17,7 +17,7 @@ export type RtkWebhook = z.output<typeof rtkWebhookSchema>;
 export interface RtkWebhookCreate {
   name: string;
   url: string;
-  /** Event names (rtk.md §2.3); plain strings, so a config holding events newer than this code round-trips. */
+  /** Event names (docs/rtk.md#webhook-events); plain strings, so a config holding events newer than this code round-trips. */
   events: readonly string[];
   /** Default true. */
   enabled?: boolean;
