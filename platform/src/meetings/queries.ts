@@ -342,13 +342,17 @@ export async function listDueMeetings(db: D1Database, startsBefore: string, limi
   return results;
 }
 
+/** `alias` (a meeting or occurrence, joined to its org's settings as `s`) started longer ago than the org allows. */
+const ranPastMaxDuration = (alias: 'm' | 'o') =>
+  `datetime(${alias}.actual_start, '+' || s.max_meeting_duration_minutes || ' minutes') < datetime(?)`;
+
 /** Active one-off meetings past their org's `max_meeting_duration_minutes`. */
 export async function listOverlongMeetings(db: D1Database, now: string, limit: number) {
   const { results } = await db
     .prepare(
       `SELECT m.* FROM meetings m JOIN org_settings s ON s.org_id = m.org_id
        WHERE m.status = 'active' AND m.scheduling_type IN ('instant', 'scheduled') AND m.actual_start IS NOT NULL
-         AND datetime(m.actual_start, '+' || s.max_meeting_duration_minutes || ' minutes') < datetime(?) LIMIT ?`,
+         AND ${ranPastMaxDuration('m')} LIMIT ?`,
     )
     .bind(now, limit)
     .all<MeetingRow>();
@@ -586,7 +590,7 @@ export async function listOverlongOccurrences(db: D1Database, now: string, limit
     .prepare(
       `SELECT o.* FROM meeting_occurrences o JOIN org_settings s ON s.org_id = o.org_id
        WHERE o.status = 'active' AND o.actual_start IS NOT NULL
-         AND datetime(o.actual_start, '+' || s.max_meeting_duration_minutes || ' minutes') < datetime(?) LIMIT ?`,
+         AND ${ranPastMaxDuration('o')} LIMIT ?`,
     )
     .bind(now, limit)
     .all<OccurrenceRow>();

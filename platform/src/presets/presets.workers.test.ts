@@ -30,6 +30,16 @@ async function freshApp(overrides: Partial<Env> = {}): Promise<{ env: Env; rtk: 
 }
 
 const namesIn = async (rtk: RtkClient) => (await listAllPresets(rtk)).map((preset) => preset.name);
+
+/** RTK holds exactly one preset of each built-in name. */
+async function expectEachBuiltInOnce(rtk: RtkClient) {
+  const names = await namesIn(rtk);
+  for (const name of PRESET_NAMES)
+    expect(
+      names.filter((n) => n === name),
+      name,
+    ).toHaveLength(1);
+}
 const idOf = async (rtk: RtkClient, name: string) =>
   (await listAllPresets(rtk)).find((preset) => preset.name === name)!.id;
 /** As the routes and the join call them: with the org's settings as D1 holds them now. */
@@ -65,12 +75,7 @@ describe('provisioning the 13 built-in presets', () => {
     );
     expect(second).toEqual({ created: [], updated: [], unchanged: [...PRESET_NAMES], duplicatesRemoved: 0 });
 
-    const names = await namesIn(rtk);
-    for (const name of PRESET_NAMES)
-      expect(
-        names.filter((n) => n === name),
-        name,
-      ).toHaveLength(1);
+    await expectEachBuiltInOnce(rtk);
     const videoGuest = await rtk.presets.get(await idOf(rtk, 'video_guest'));
     expect(videoGuest.permissions).toEqual(definition('video_guest').permissions);
     expect(videoGuest.config).toEqual(definition('video_guest').config);
@@ -102,12 +107,7 @@ describe('provisioning the 13 built-in presets', () => {
   it('never duplicates when two runs overlap', async () => {
     const { env, rtk } = await freshApp();
     const runs = await Promise.all([provisionPresets(env, owner.org.id), provisionPresets(env, owner.org.id)]);
-    const names = await namesIn(rtk);
-    for (const name of PRESET_NAMES)
-      expect(
-        names.filter((n) => n === name),
-        name,
-      ).toHaveLength(1);
+    await expectEachBuiltInOnce(rtk);
     // Each name was created by at most one of the runs.
     const createdTwice = runs[0]!.created.filter((name) => runs[1]!.created.includes(name));
     expect(createdTwice).toEqual([]);
